@@ -1,0 +1,147 @@
+//! `marketdesk bench`: the measurements behind BENCHMARKS.md, run on the real binary and the
+//! real code paths (the same parser, pipeline and store as `parse` and `ingest`).
+
+use std::{
+    path::PathBuf,
+    process::ExitCode,
+    time::{Duration, Instant},
+};
+
+use anyhow::Context;
+use marketdesk_edgar::{Document, Documents, SourceError, parse_ownership};
+use marketdesk_store::Store;
+
+fn load(paths: &[PathBuf]) -> anyhow::Result<Vec<Document>> {
+    let docs: Vec<Document> = Documents::new(paths)
+        .collect::<Result<_, SourceError>>()
+        .context("reading benchmark inputs")?;
+    anyhow::ensure!(!docs.is_empty(), "no filings found in the given paths");
+    Ok(docs)
+}
+
+/// Parses the documents over and over on this thread for about `seconds`.
+pub(crate) fn parse(paths: &[PathBuf], seconds: f64) -> anyhow::Result<ExitCode> {
+    let docs = load(paths)?;
+    let bytes: usize = docs.iter().map(|d| d.bytes.len()).sum();
+    for d in &docs {
+        parse_ownership(&d.name, &d.bytes).with_context(|| format!("{} does not parse", d.name))?;
+    }
+    let budget = Duration::from_secs_f64(seconds.max(0.1));
+    let start = Instant::now();
+    let mut rounds = 0u64;
+    while start.elapsed() < budget {
+        for d in &docs {
+            std::hint::black_box(parse_ownership(&d.name, std::hint::black_box(&d.bytes)).is_ok());
+        }
+        rounds += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let filings = rounds * docs.len() as u64;
+    println!(
+        "parse: {} filings ({} distinct, {:.1} KiB average) in {secs:.2} s on one thread: \
+         {:.0} filings/s, {:.1} MB/s",
+        filings,
+        docs.len(),
+        bytes as f64 / docs.len() as f64 / 1024.0,
+        filings as f64 / secs,
+        (rounds as f64 * bytes as f64) / secs / 1e6,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A fixture copy under a new accession number: the number is rewritten wherever the document
+/// states it (SEC header) and put in the name (for documents that carry none).
+fn replicate(
+    docs: &[Document],
+    n: usize,
+) -> impl Iterator<Item = Result<Document, SourceError>> + use<> {
+    let originals: Vec<(Document, Option<String>)> = docs
+        .iter()
+        .map(|d| {
+            let header = marketdesk_edgar::Container::new(&d.bytes).header.accession;
+            (d.clone(), header.map(|a| a.to_string()))
+        })
+        .collect();
+    (0..n).map(move |i| {
+        let (doc, header_accession) = &originals[i % originals.len()];
+        let accession = format!("99{:08}-26-{:06}", i / 1_000_000, i % 1_000_000);
+        let bytes = match header_accession {
+            Some(old) => replace_all(&doc.bytes, old.as_bytes(), accession.as_bytes()),
+            None => doc.bytes.clone(),
+        };
+        Ok(Document { name: format!("bench/{accession}.xml"), bytes })
+    })
+}
+
+fn replace_all(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(haystack.len());
+    let mut i = 0;
+    while i < haystack.len() {
+        if haystack[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(haystack[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Peak resident memory of this process, from the kernel.
+pub(crate) fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Ingests `n` replicated filings into a fresh SQLite file.
+pub(crate) async fn ingest(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitCode> {
+    let docs = load(paths)?;
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let db = dir.path().join("bench.db");
+    let store = Store::open_sqlite(&db).await?;
+    let start = Instant::now();
+    let summary = crate::ingest::ingest_documents(&store, replicate(&docs, n)).await?;
+    let secs = start.elapsed().as_secs_f64();
+    store.close().await;
+    let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    anyhow::ensure!(summary.new == n as u64, "expected {n} new filings, stored {}", summary.new);
+    println!(
+        "ingest: {n} filings ({} transactions) into SQLite in {secs:.2} s: {:.0} filings/s; \
+         peak RSS {:.0} MiB; database {:.0} MiB",
+        summary.transactions,
+        n as f64 / secs,
+        peak_rss_mib().unwrap_or(f64::NAN),
+        size as f64 / 1048576.0
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replicas_get_distinct_accessions_everywhere() {
+        let doc = Document {
+            name: "a.txt".into(),
+            bytes:
+                b"<SEC-HEADER>\nACCESSION NUMBER:\t0001127602-25-001055\n</SEC-HEADER>\n<DOCUMENT>"
+                    .to_vec(),
+        };
+        let out: Vec<Document> = replicate(&[doc], 2).map(|d| d.expect("doc")).collect();
+        let headers: Vec<String> = out
+            .iter()
+            .map(|d| {
+                marketdesk_edgar::Container::new(&d.bytes)
+                    .header
+                    .accession
+                    .expect("kept")
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(headers, ["9900000000-26-000000", "9900000000-26-000001"]);
+    }
+}

@@ -1,0 +1,118 @@
+//! The command line: every subcommand, flag and environment variable `marketdesk` accepts.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// marketdesk: a self-hosted automated market newsdesk.
+#[derive(Debug, Parser)]
+#[command(name = "marketdesk", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// The store: a SQLite file path (or `sqlite:PATH`) [default: ./marketdesk.db; `demo` uses a
+    /// temporary store unless given].
+    #[arg(long, global = true, env = "MARKETDESK_DB")]
+    pub(crate) db: Option<String>,
+
+    /// Config file; `./marketdesk.toml` is read when present.
+    #[arg(long, global = true, env = "MARKETDESK_CONFIG")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Parse EDGAR ownership filings (Forms 3, 4, 5) and print one JSON object per filing.
+    Parse(ParseArgs),
+    /// Load data into the store.
+    #[command(subcommand)]
+    Ingest(IngestCommand),
+    /// Run the whole pipeline on the sample data shipped in the repository.
+    Demo(DemoArgs),
+    /// Measure parse and ingest throughput (results belong in BENCHMARKS.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ParseArgs {
+    /// Files, directories (walked recursively) and .zip archives.
+    #[arg(required = true)]
+    pub(crate) paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum IngestCommand {
+    /// Ingest EDGAR filings from files, directories and .zip archives, or from EDGAR itself.
+    Edgar(IngestEdgarArgs),
+    /// List inputs that failed to ingest, with the reason.
+    Errors {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IngestEdgarArgs {
+    /// Files, directories (walked recursively) and .zip archives.
+    #[arg(required_unless_present = "from_edgar", conflicts_with = "from_edgar")]
+    pub(crate) paths: Vec<PathBuf>,
+
+    /// Walk EDGAR's daily form indexes and fetch every Form 3, 4 and 5 filed in the range.
+    #[arg(long, requires = "since")]
+    pub(crate) from_edgar: bool,
+
+    /// First filing date to fetch (YYYY-MM-DD).
+    #[arg(long)]
+    pub(crate) since: Option<jiff::civil::Date>,
+
+    /// Last filing date to fetch (YYYY-MM-DD); today in New York by default.
+    #[arg(long)]
+    pub(crate) until: Option<jiff::civil::Date>,
+
+    /// Who you are, as EDGAR requires: "Company Name contact@example.com".
+    #[arg(long, env = "MARKETDESK_EDGAR_USER_AGENT")]
+    pub(crate) user_agent: Option<String>,
+
+    /// EDGAR's address (a mirror, or a local server in tests).
+    #[arg(long, env = "MARKETDESK_EDGAR_BASE_URL")]
+    pub(crate) edgar_base_url: Option<String>,
+
+    /// Print the closing summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// The sample data to load [default: the `data/demo` folder of the source tree].
+    #[arg(long)]
+    pub(crate) data: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BenchCommand {
+    /// Parse throughput on one core over the given filings (the shipped fixtures by default).
+    Parse {
+        /// Filings to parse.
+        paths: Vec<PathBuf>,
+        /// Seconds to keep parsing.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+    },
+    /// Ingest N filings (the fixtures replicated under new accession numbers) into a fresh
+    /// SQLite store; reports time and peak memory.
+    Ingest {
+        /// How many filings.
+        #[arg(long, default_value_t = 100_000)]
+        filings: usize,
+        /// Filings to replicate (the shipped fixtures by default).
+        paths: Vec<PathBuf>,
+    },
+}

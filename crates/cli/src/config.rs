@@ -1,0 +1,98 @@
+//! `marketdesk.toml`: settings that outlive one command. Flags and environment variables
+//! override it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::Deserialize;
+
+/// The whole config file; every section and key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct Config {
+    pub(crate) edgar: EdgarConfig,
+}
+
+/// `[edgar]`: how to reach EDGAR.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct EdgarConfig {
+    /// "Company Name contact@example.com".
+    pub(crate) user_agent: Option<String>,
+    /// EDGAR's address.
+    pub(crate) base_url: String,
+    /// Requests per second across the process; EDGAR's ceiling is 10.
+    pub(crate) max_requests_per_second: f64,
+    /// Filings fetched at once.
+    pub(crate) concurrency: usize,
+}
+
+impl Default for EdgarConfig {
+    fn default() -> Self {
+        EdgarConfig {
+            user_agent: None,
+            base_url: "https://www.sec.gov/".to_owned(),
+            max_requests_per_second: 10.0,
+            concurrency: 8,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path`, or `./marketdesk.toml` when no path is given and that file exists.
+    pub(crate) fn load(path: Option<&Path>) -> anyhow::Result<Self> {
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from("marketdesk.toml"), false),
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Config::default());
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot read config {}", path.display()));
+            }
+        };
+        let config: Config =
+            toml::from_str(&text).with_context(|| format!("invalid config {}", path.display()))?;
+        anyhow::ensure!(
+            config.edgar.max_requests_per_second > 0.0
+                && config.edgar.max_requests_per_second <= 10.0,
+            "{}: edgar.max_requests_per_second must be above 0 and at most 10 (EDGAR's limit)",
+            path.display()
+        );
+        anyhow::ensure!(
+            config.edgar.concurrency >= 1,
+            "{}: edgar.concurrency must be at least 1",
+            path.display()
+        );
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_config_takes_defaults() {
+        let c: Config = toml::from_str("[edgar]\nuser_agent = \"A b@c.d\"\n").expect("parses");
+        assert_eq!(c.edgar.user_agent.as_deref(), Some("A b@c.d"));
+        assert_eq!(c.edgar.max_requests_per_second, 10.0);
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        assert!(toml::from_str::<Config>("[edgar]\nuseragent = \"x\"\n").is_err());
+    }
+
+    #[test]
+    fn rate_above_edgar_limit_is_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("m.toml");
+        std::fs::write(&p, "[edgar]\nmax_requests_per_second = 20\n").expect("write");
+        let err = Config::load(Some(&p)).expect_err("refused");
+        assert!(err.to_string().contains("at most 10"), "{err}");
+    }
+}

@@ -1,0 +1,227 @@
+//! `marketdesk`, the only binary: it reads flags, environment and config, wires the stages
+//! together and reports to people. Library crates do the work; this crate owns process concerns
+//! (exit codes, signals, progress bars, logging) and nothing else.
+
+mod bench;
+mod cli;
+mod config;
+mod edgar_online;
+mod ingest;
+
+use std::{
+    io::{BufWriter, IsTerminal, Write},
+    path::PathBuf,
+    process::ExitCode,
+};
+
+use anyhow::Context;
+use clap::Parser;
+use marketdesk_edgar::{
+    Documents,
+    fetch::{ClientConfig, EdgarClient},
+};
+use marketdesk_store::Store;
+
+use crate::{
+    cli::{BenchCommand, Cli, Command, IngestCommand, IngestEdgarArgs},
+    config::Config,
+    edgar_online::{Ending, Range},
+};
+
+/// Exit status when some inputs failed but the rest were processed.
+const PARTIAL_FAILURE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("marketdesk: cannot start the async runtime: {e}");
+            return ExitCode::from(PARTIAL_FAILURE);
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("marketdesk: {e:#}");
+            ExitCode::from(PARTIAL_FAILURE)
+        }
+    }
+}
+
+fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+}
+
+fn db_location(cli_db: Option<&str>) -> String {
+    cli_db.unwrap_or("./marketdesk.db").to_owned()
+}
+
+async fn open_store(location: &str) -> anyhow::Result<Store> {
+    Store::open(location).await.with_context(|| format!("opening the store at {location}"))
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = Config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Parse(args) => parse(&args.paths),
+        Command::Ingest(IngestCommand::Edgar(args)) => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = ingest_edgar(&store, &config, args).await;
+            store.close().await;
+            code
+        }
+        Command::Ingest(IngestCommand::Errors { json }) => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let errors = store.ingest_errors().await?;
+            let mut out = BufWriter::new(std::io::stdout().lock());
+            for e in &errors {
+                if json {
+                    writeln!(out, "{}", serde_json::to_string(e)?)?;
+                } else {
+                    writeln!(out, "{}\t{}\t{}", e.last_seen, e.source, e.reason)?;
+                }
+            }
+            out.flush()?;
+            if !json {
+                eprintln!("{} recorded ingest errors", errors.len());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => demo(cli.db.as_deref(), args.data).await,
+        Command::Bench(BenchCommand::Parse { paths, seconds }) => {
+            bench::parse(&default_paths(paths), seconds)
+        }
+        Command::Bench(BenchCommand::Ingest { filings, paths }) => {
+            bench::ingest(&default_paths(paths), filings).await
+        }
+    }
+}
+
+/// The repository's sample data, found from the source tree this binary was built from.
+fn sample_data_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
+}
+
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() { vec![sample_data_dir().join("edgar/ownership")] } else { paths }
+}
+
+/// `marketdesk parse`: JSON Lines on stdout, one line per filing; failures on stderr.
+fn parse(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let mut failures = 0usize;
+    for (source, parsed) in Documents::new(paths).map(ingest::parse_document) {
+        match parsed {
+            Ok(filing) => {
+                let line = serde_json::to_string(&filing)?;
+                if let Err(e) = writeln!(out, "{line}") {
+                    if e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return Ok(ExitCode::SUCCESS);
+                    }
+                    return Err(e.into());
+                }
+            }
+            Err(reason) => {
+                failures += 1;
+                eprintln!("marketdesk: {source}: {reason}");
+            }
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
+    }
+    Ok(if failures == 0 { ExitCode::SUCCESS } else { ExitCode::from(PARTIAL_FAILURE) })
+}
+
+async fn ingest_edgar(
+    store: &Store,
+    config: &Config,
+    args: IngestEdgarArgs,
+) -> anyhow::Result<ExitCode> {
+    if !args.from_edgar {
+        let summary = ingest::ingest_documents(store, Documents::new(&args.paths)).await?;
+        print_summary(&summary, args.json)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let user_agent = args.user_agent.clone().or_else(|| config.edgar.user_agent.clone());
+    let mut client_config = ClientConfig::new(user_agent.unwrap_or_default());
+    client_config.base_url = args.edgar_base_url.clone().unwrap_or(config.edgar.base_url.clone());
+    client_config.max_requests_per_second = config.edgar.max_requests_per_second;
+    if let Ok(ms) = std::env::var("MARKETDESK_EDGAR_BACKOFF_MS") {
+        let ms: u64 = ms.parse().context("MARKETDESK_EDGAR_BACKOFF_MS must be milliseconds")?;
+        client_config.initial_backoff = std::time::Duration::from_millis(ms);
+    }
+    let client = EdgarClient::new(client_config)?;
+    let today = jiff::Timestamp::now().in_tz(marketdesk_core::NEW_YORK)?.date();
+    let since = args.since.context("--from-edgar needs --since")?;
+    let until = args.until.unwrap_or(today);
+    anyhow::ensure!(since <= until, "--since {since} is after --until {until}");
+    let (summary, ending) = edgar_online::ingest_from_edgar(
+        store,
+        &client,
+        Range { since, until },
+        config.edgar.concurrency,
+        today,
+    )
+    .await?;
+    print_summary(&summary, args.json)?;
+    match ending {
+        Ending::Complete => Ok(ExitCode::SUCCESS),
+        Ending::Stopped(why) => {
+            eprintln!("marketdesk: stopped early: {why}");
+            Ok(ExitCode::from(PARTIAL_FAILURE))
+        }
+    }
+}
+
+fn print_summary(summary: &ingest::Summary, json: bool) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string(summary)?);
+    } else {
+        println!("{summary}");
+    }
+    Ok(())
+}
+
+/// `marketdesk demo`: a fresh store loaded with the repository's sample data.
+async fn demo(db: Option<&str>, data: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let data = data.unwrap_or_else(sample_data_dir);
+    anyhow::ensure!(
+        data.is_dir(),
+        "sample data not found at {}: run the demo from a checkout of the repository, or pass --data",
+        data.display()
+    );
+    let temp;
+    let location = match db {
+        Some(db) => db.to_owned(),
+        None => {
+            temp = tempfile::tempdir().context("creating a temporary directory")?;
+            temp.path().join("demo.db").display().to_string()
+        }
+    };
+    let store = open_store(&location).await?;
+    let summary =
+        ingest::ingest_documents(&store, Documents::new(&[data.join("edgar/ownership")])).await?;
+    println!("EDGAR insider filings: {summary}");
+    let counts = store.counts().await?;
+    println!(
+        "store {location}: {} filings, {} transactions, {} holdings, {} reporting owners",
+        counts.filings, counts.transactions, counts.holdings, counts.reporting_owners
+    );
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,134 @@
+//! Test harness: run the real binary, and a loopback HTTP server that plays EDGAR.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::{
+    collections::HashMap,
+    io::{BufRead, BufReader, Write},
+    net::{TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Command, Output},
+    sync::{Arc, Mutex},
+    time::Instant,
+};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    repo().join("fixtures").join(rel)
+}
+
+/// The marketdesk binary with a private store and no config from the caller's directory.
+pub fn marketdesk(db: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_marketdesk"));
+    cmd.env_remove("MARKETDESK_CONFIG")
+        .env_remove("MARKETDESK_EDGAR_USER_AGENT")
+        .env_remove("RUST_LOG")
+        .env("MARKETDESK_DB", db)
+        .current_dir(db.parent().unwrap_or(Path::new(".")));
+    cmd
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// One request the server saw.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub path: String,
+    pub user_agent: Option<String>,
+    pub at: Instant,
+}
+
+/// What to answer instead of the file: a status and extra headers.
+pub type Override = Option<(u16, Vec<(&'static str, String)>)>;
+
+/// Decides, from the path and how many times it was asked for before, whether to answer
+/// something other than the file.
+pub type Behaviour = Arc<dyn Fn(&str, usize) -> Override + Send + Sync>;
+
+/// A loopback HTTP/1.1 server over a directory laid out like www.sec.gov.
+pub struct EdgarServer {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl EdgarServer {
+    pub fn start(root: PathBuf, behaviour: Behaviour) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+        let url = format!("http://{}/", listener.local_addr().expect("addr"));
+        let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+        let counts: Arc<Mutex<HashMap<String, usize>>> = Arc::default();
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (root, behaviour, log, counts) =
+                    (root.clone(), behaviour.clone(), log.clone(), counts.clone());
+                std::thread::spawn(move || serve(stream, &root, &*behaviour, &log, &counts));
+            }
+        });
+        EdgarServer { url, seen }
+    }
+
+    pub fn requests(&self) -> Vec<Seen> {
+        self.seen.lock().expect("lock").clone()
+    }
+}
+
+fn serve(
+    stream: TcpStream,
+    root: &Path,
+    behaviour: &(dyn Fn(&str, usize) -> Override + Send + Sync),
+    log: &Mutex<Vec<Seen>>,
+    counts: &Mutex<HashMap<String, usize>>,
+) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line).is_err() {
+        return;
+    }
+    let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let mut user_agent = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("user-agent")
+        {
+            user_agent = Some(v.trim().to_owned());
+        }
+    }
+    log.lock().expect("lock").push(Seen { path: path.clone(), user_agent, at: Instant::now() });
+    let attempt = {
+        let mut c = counts.lock().expect("lock");
+        let n = c.entry(path.clone()).or_insert(0);
+        *n += 1;
+        *n - 1
+    };
+    let (status, headers, body) = match behaviour(&path, attempt) {
+        Some((status, headers)) => (status, headers, b"refused".to_vec()),
+        None => match std::fs::read(root.join(path.trim_start_matches('/'))) {
+            Ok(body) => (200, vec![], body),
+            Err(_) => (404, vec![], b"File Not Found".to_vec()),
+        },
+    };
+    let mut out = stream;
+    let mut head =
+        format!("HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n", body.len());
+    for (k, v) in headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = out.write_all(head.as_bytes());
+    let _ = out.write_all(&body);
+}

@@ -1,0 +1,20 @@
+//! marketdesk's domain model.
+//!
+//! This crate owns the plain data types that cross stage boundaries: the identifiers EDGAR uses
+//! ([`Cik`], [`Accession`]) and an insider filing on Forms 3, 4 and 5 ([`OwnershipFiling`]) with
+//! its owners, transactions, holdings and footnotes. Every type is a serde struct whose JSON form
+//! is the documented `marketdesk parse` output.
+//!
+//! It must not do I/O, know about storage or HTTP, or depend on any other marketdesk crate.
+
+mod ids;
+mod num;
+mod ownership;
+mod time;
+
+pub use ids::{Accession, Cik, IdError};
+pub use ownership::{
+    AcquiredDisposed, DerivativeTerms, Footnote, Footnotes, Holding, Issuer, OwnershipFiling,
+    PriceSource, ReportingOwner, Signature, Transaction,
+};
+pub use time::{NEW_YORK, eastern};

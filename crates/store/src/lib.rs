@@ -1,0 +1,99 @@
+//! marketdesk's store: the one place that speaks SQL.
+//!
+//! [`Store`] opens a database (a SQLite file by default: WAL journal, foreign keys on, the
+//! versioned migrations under `migrations/` applied on open) and offers typed operations that
+//! the later stages call: they pass and receive the domain types of `marketdesk-core` and never
+//! see a query. The SQL is written in the dialect SQLite and PostgreSQL share (ISO dates as text,
+//! `BOOLEAN`, `DOUBLE PRECISION`, `ON CONFLICT DO NOTHING`) so a PostgreSQL backend can follow
+//! behind the same API.
+//!
+//! It must not parse source formats, fetch anything or format output for people.
+
+mod error;
+mod ownership;
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use sqlx::{
+    SqlitePool,
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+};
+
+pub use error::{Error, Result};
+pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
+
+static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// A handle on the database; cheap to clone, safe to share between tasks.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens the store named by `location`: a file path, or a `sqlite:` URL. The file is created
+    /// when missing and migrated to the latest schema.
+    pub async fn open(location: &str) -> Result<Self> {
+        if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+            return Err(Error::Unsupported(
+                "PostgreSQL is not supported yet; use a SQLite file path".to_owned(),
+            ));
+        }
+        let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:"));
+        let path = path.unwrap_or(location);
+        Self::open_sqlite(Path::new(path)).await
+    }
+
+    /// Opens (creating if needed) a SQLite file.
+    pub async fn open_sqlite(path: &Path) -> Result<Self> {
+        let options = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // With WAL, NORMAL loses no committed data on a crash, only on power loss.
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Open { location: path.display().to_string(), source: e })?;
+        Self::migrated(pool).await
+    }
+
+    /// A private in-memory store, for tests and throwaway runs.
+    pub async fn open_in_memory() -> Result<Self> {
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")
+            .map_err(|e| Error::Open { location: ":memory:".to_owned(), source: e })?
+            .foreign_keys(true);
+        // Every connection to :memory: is its own database, so the pool holds exactly one.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(|e| Error::Open { location: ":memory:".to_owned(), source: e })?;
+        Self::migrated(pool).await
+    }
+
+    async fn migrated(pool: SqlitePool) -> Result<Self> {
+        MIGRATIONS.run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    /// The schema version: the newest migration applied.
+    pub async fn schema_version(&self) -> Result<i64> {
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(v.unwrap_or(0))
+    }
+
+    /// Closes every connection, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
