@@ -14,7 +14,7 @@ mod time;
 
 pub use ids::{Accession, Cik, IdError};
 pub use ownership::{
-    AcquiredDisposed, DerivativeTerms, Footnote, Footnotes, Holding, Issuer, OwnershipFiling,
-    PriceSource, ReportingOwner, Signature, Transaction,
+    AcquiredDisposed, DerivativeTerms, Footnote, FootnoteRefs, Footnotes, Holding, Issuer,
+    OwnedAfter, OwnershipFiling, PriceSource, ReportingOwner, Signature, Transaction,
 };
 pub use time::{NEW_YORK, eastern};

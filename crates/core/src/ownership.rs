@@ -3,6 +3,8 @@
 //! Values are kept as filed: nothing here is adjusted, inferred across filings or deduplicated.
 //! Missing values are `None` (JSON `null`), never zero.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use jiff::{Timestamp, civil::Date};
 use serde::{Deserialize, Serialize, ser::SerializeMap};
 
@@ -159,25 +161,17 @@ pub struct Transaction {
     pub price_range_high: Option<f64>,
     /// Acquired (`A`) or disposed (`D`).
     pub acquired_disposed: Option<AcquiredDisposed>,
-    /// Shares owned after the transaction.
-    #[serde(with = "crate::num")]
-    pub shares_owned_following: Option<f64>,
-    /// Value owned after the transaction, for rows reported by value.
-    #[serde(with = "crate::num")]
-    pub value_owned_following: Option<f64>,
-    /// `D` direct or `I` indirect ownership.
-    pub direct_or_indirect: Option<String>,
-    /// For indirect ownership: how it is held ("By Trust").
-    pub nature_of_ownership: Option<String>,
+    /// What is owned after the transaction, and how.
+    #[serde(flatten)]
+    pub owned_after: OwnedAfter,
     /// Table II only: the derivative's terms.
     #[serde(flatten)]
     pub derivative: Option<DerivativeTerms>,
     /// A footnote on this row cites Rule 10b5-1.
     pub footnote_cites_10b5_1: bool,
-    /// Every footnote id on this row, sorted and unique.
-    pub footnote_ids: Vec<String>,
-    /// Which footnotes annotate which field (`price_per_share` -> `["F1"]`).
-    pub footnotes_by_field: std::collections::BTreeMap<String, Vec<String>>,
+    /// The footnotes on this row.
+    #[serde(flatten)]
+    pub footnote_refs: FootnoteRefs,
 }
 
 /// A holding row of Table I or Table II.
@@ -187,6 +181,20 @@ pub struct Holding {
     pub security_title: Option<String>,
     /// The form the row belongs on, where given.
     pub transaction_form_type: Option<String>,
+    /// What is owned, and how.
+    #[serde(flatten)]
+    pub owned_after: OwnedAfter,
+    /// Table II only: the derivative's terms.
+    #[serde(flatten)]
+    pub derivative: Option<DerivativeTerms>,
+    /// The footnotes on this row.
+    #[serde(flatten)]
+    pub footnote_refs: FootnoteRefs,
+}
+
+/// Holdings after a row (column 5 of Table I) and the nature of ownership (columns 6 and 7).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OwnedAfter {
     /// Shares owned.
     #[serde(with = "crate::num")]
     pub shares_owned_following: Option<f64>,
@@ -195,15 +203,31 @@ pub struct Holding {
     pub value_owned_following: Option<f64>,
     /// `D` direct or `I` indirect ownership.
     pub direct_or_indirect: Option<String>,
-    /// For indirect ownership: how it is held.
+    /// For indirect ownership: how it is held ("By Trust").
     pub nature_of_ownership: Option<String>,
-    /// Table II only: the derivative's terms.
-    #[serde(flatten)]
-    pub derivative: Option<DerivativeTerms>,
-    /// Every footnote id on this row, sorted and unique.
+}
+
+/// The footnotes on one row and the fields each annotates.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FootnoteRefs {
+    /// Every footnote id on the row, sorted and unique.
     pub footnote_ids: Vec<String>,
-    /// Which footnotes annotate which field.
-    pub footnotes_by_field: std::collections::BTreeMap<String, Vec<String>>,
+    /// Which footnotes annotate which field (`price_per_share` -> `["F1"]`); a reference outside
+    /// any one field is filed under `row`.
+    pub footnotes_by_field: BTreeMap<String, Vec<String>>,
+}
+
+impl FootnoteRefs {
+    /// The references given by field; `footnote_ids` is derived from them.
+    pub fn from_fields(footnotes_by_field: BTreeMap<String, Vec<String>>) -> Self {
+        let ids: BTreeSet<&String> = footnotes_by_field.values().flatten().collect();
+        FootnoteRefs { footnote_ids: ids.into_iter().cloned().collect(), footnotes_by_field }
+    }
+
+    /// The footnote ids on `field`.
+    pub fn on(&self, field: &str) -> &[String] {
+        self.footnotes_by_field.get(field).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// The terms of a derivative security (Table II columns 2, 6 and 7).
@@ -297,18 +321,22 @@ mod tests {
         let h = Holding {
             security_title: None,
             transaction_form_type: None,
-            shares_owned_following: Some(12500.0),
-            value_owned_following: Some(275.634),
-            direct_or_indirect: None,
-            nature_of_ownership: None,
+            owned_after: OwnedAfter {
+                shares_owned_following: Some(12500.0),
+                value_owned_following: Some(275.634),
+                ..OwnedAfter::default()
+            },
             derivative: None,
-            footnote_ids: vec![],
-            footnotes_by_field: Default::default(),
+            footnote_refs: FootnoteRefs::from_fields(BTreeMap::from([(
+                "price_per_share".to_owned(),
+                vec!["F2".to_owned(), "F1".to_owned()],
+            )])),
         };
         let json = serde_json::to_string(&h).expect("serializes");
         assert!(json.contains("\"shares_owned_following\":12500,"), "{json}");
         assert!(json.contains("\"value_owned_following\":275.634"), "{json}");
         assert!(!json.contains("conversion_or_exercise_price"), "non-derivative rows omit terms");
+        assert!(json.contains("\"footnote_ids\":[\"F1\",\"F2\"]"), "{json}");
         let back: Holding = serde_json::from_str(&json).expect("round trip");
         assert_eq!(back, h);
     }

@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use marketdesk_core::{
-    AcquiredDisposed, Cik, DerivativeTerms, Footnote, Footnotes, Holding, Issuer, OwnershipFiling,
-    PriceSource, ReportingOwner, Signature, Transaction,
+    AcquiredDisposed, Cik, DerivativeTerms, Footnote, FootnoteRefs, Footnotes, Holding, Issuer,
+    OwnedAfter, OwnershipFiling, PriceSource, ReportingOwner, Signature, Transaction,
 };
 use roxmltree::{Document, Node};
 
@@ -168,7 +168,7 @@ fn field_for(element: &str) -> Option<&'static str> {
 
 /// Footnote ids on a row, by the field each annotates; a reference outside any known field is
 /// filed under `row`.
-fn footnote_refs(row: Node<'_, '_>) -> BTreeMap<String, Vec<String>> {
+fn footnote_refs(row: Node<'_, '_>) -> FootnoteRefs {
     let mut by_field: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in row.descendants().filter(|d| d.is_element() && d.tag_name().name() == "footnoteId") {
         let Some(id) = r.attribute("id").map(str::trim).filter(|s| !s.is_empty()) else {
@@ -185,12 +185,7 @@ fn footnote_refs(row: Node<'_, '_>) -> BTreeMap<String, Vec<String>> {
             ids.push(id.to_owned());
         }
     }
-    by_field
-}
-
-fn all_ids(by_field: &BTreeMap<String, Vec<String>>) -> Vec<String> {
-    let set: BTreeSet<&String> = by_field.values().flatten().collect();
-    set.into_iter().cloned().collect()
+    FootnoteRefs::from_fields(by_field)
 }
 
 fn derivative_terms(row: Node<'_, '_>) -> DerivativeTerms {
@@ -206,40 +201,37 @@ fn derivative_terms(row: Node<'_, '_>) -> DerivativeTerms {
     }
 }
 
-fn ownership_nature(row: Node<'_, '_>) -> (Option<String>, Option<String>) {
+fn owned_after(row: Node<'_, '_>) -> OwnedAfter {
+    let post = child(row, "postTransactionAmounts");
+    let post = |name| post.and_then(|p| leaf_of(p, name));
     let nature = child(row, "ownershipNature");
-    (
-        nature
+    OwnedAfter {
+        shares_owned_following: number(post("sharesOwnedFollowingTransaction")),
+        value_owned_following: number(post("valueOwnedFollowingTransaction")),
+        direct_or_indirect: nature
             .and_then(|n| leaf_of(n, "directOrIndirectOwnership"))
             .map(|s| s.to_ascii_uppercase()),
-        nature.and_then(|n| leaf_of(n, "natureOfOwnership")),
-    )
+        nature_of_ownership: nature.and_then(|n| leaf_of(n, "natureOfOwnership")),
+    }
 }
 
 fn transaction(row: Node<'_, '_>, derivative: bool, footnotes: &Footnotes) -> Transaction {
     let coding = child(row, "transactionCoding");
     let amounts = child(row, "transactionAmounts");
-    let post = child(row, "postTransactionAmounts");
     let amount = |name| amounts.and_then(|a| leaf_of(a, name));
-    let by_field = footnote_refs(row);
-    let texts = |field: &str| -> Vec<&str> {
-        by_field.get(field).into_iter().flatten().filter_map(|id| footnotes.get(id)).collect()
-    };
-
-    let table_price = number(amount("transactionPricePerShare"));
-    let price_notes = texts("price_per_share");
-    let footnote_price = || price_notes.iter().find_map(|t| footnote::stated_price(t));
-    let (price_per_share, price_source) = match table_price {
+    let refs = footnote_refs(row);
+    let price_notes: Vec<&str> =
+        refs.on("price_per_share").iter().filter_map(|id| footnotes.get(id)).collect();
+    let (price_per_share, price_source) = match number(amount("transactionPricePerShare")) {
         Some(p) => (Some(p), Some(PriceSource::Table)),
-        None => match footnote_price() {
+        None => match price_notes.iter().find_map(|t| footnote::stated_price(t)) {
             Some(p) => (Some(p), Some(PriceSource::Footnote)),
             None => (None, None),
         },
     };
     let range = price_notes.iter().find_map(|t| footnote::price_range(t));
     let cites_plan =
-        by_field.values().flatten().filter_map(|id| footnotes.get(id)).any(footnote::cites_10b5_1);
-    let (direct_or_indirect, nature_of_ownership) = ownership_nature(row);
+        refs.footnote_ids.iter().filter_map(|id| footnotes.get(id)).any(footnote::cites_10b5_1);
 
     Transaction {
         security_title: leaf_of(row, "securityTitle"),
@@ -264,39 +256,20 @@ fn transaction(row: Node<'_, '_>, derivative: bool, footnotes: &Footnotes) -> Tr
                 _ => None,
             }
         }),
-        shares_owned_following: number(
-            post.and_then(|p| leaf_of(p, "sharesOwnedFollowingTransaction")),
-        ),
-        value_owned_following: number(
-            post.and_then(|p| leaf_of(p, "valueOwnedFollowingTransaction")),
-        ),
-        direct_or_indirect,
-        nature_of_ownership,
+        owned_after: owned_after(row),
         derivative: derivative.then(|| derivative_terms(row)),
         footnote_cites_10b5_1: cites_plan,
-        footnote_ids: all_ids(&by_field),
-        footnotes_by_field: by_field,
+        footnote_refs: refs,
     }
 }
 
 fn holding(row: Node<'_, '_>, derivative: bool) -> Holding {
-    let post = child(row, "postTransactionAmounts");
-    let by_field = footnote_refs(row);
-    let (direct_or_indirect, nature_of_ownership) = ownership_nature(row);
     Holding {
         security_title: leaf_of(row, "securityTitle"),
         transaction_form_type: child(row, "transactionCoding")
             .and_then(|c| leaf_of(c, "transactionFormType")),
-        shares_owned_following: number(
-            post.and_then(|p| leaf_of(p, "sharesOwnedFollowingTransaction")),
-        ),
-        value_owned_following: number(
-            post.and_then(|p| leaf_of(p, "valueOwnedFollowingTransaction")),
-        ),
-        direct_or_indirect,
-        nature_of_ownership,
+        owned_after: owned_after(row),
         derivative: derivative.then(|| derivative_terms(row)),
-        footnote_ids: all_ids(&by_field),
-        footnotes_by_field: by_field,
+        footnote_refs: footnote_refs(row),
     }
 }

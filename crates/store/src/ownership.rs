@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use jiff::{Timestamp, civil::Date};
 use marketdesk_core::{
-    Accession, AcquiredDisposed, Cik, DerivativeTerms, Footnote, Footnotes, Holding, Issuer,
-    OwnershipFiling, PriceSource, ReportingOwner, Signature, Transaction,
+    Accession, AcquiredDisposed, Cik, DerivativeTerms, Footnote, FootnoteRefs, Footnotes, Holding,
+    Issuer, OwnedAfter, OwnershipFiling, PriceSource, ReportingOwner, Signature, Transaction,
 };
 use sqlx::{QueryBuilder, Row, Sqlite, sqlite::SqliteRow};
 
@@ -91,13 +91,47 @@ fn price_source(v: Option<PriceSource>) -> Option<&'static str> {
     })
 }
 
+type Values<'q> = sqlx::query_builder::Separated<'q, Sqlite, &'static str>;
+
+/// Binds the four `OwnedAfter` columns.
+fn bind_owned(b: &mut Values<'_>, o: &OwnedAfter) {
+    b.push_bind(o.shares_owned_following)
+        .push_bind(o.value_owned_following)
+        .push_bind(o.direct_or_indirect.as_deref())
+        .push_bind(o.nature_of_ownership.as_deref());
+}
+
+/// Binds the six derivative-term columns (all null on non-derivative rows).
+fn bind_terms(b: &mut Values<'_>, d: Option<&DerivativeTerms>) {
+    b.push_bind(d.and_then(|d| d.conversion_or_exercise_price))
+        .push_bind(date(d.and_then(|d| d.exercise_date)))
+        .push_bind(date(d.and_then(|d| d.expiration_date)))
+        .push_bind(d.and_then(|d| d.underlying_security_title.as_deref()))
+        .push_bind(d.and_then(|d| d.underlying_security_shares))
+        .push_bind(d.and_then(|d| d.underlying_security_value));
+}
+
+/// The child rows of every filing in `fresh`, each with its filing's accession and its position.
+fn numbered<'a, T>(
+    fresh: &[&SourcedFiling<'a>],
+    rows: impl Fn(&'a OwnershipFiling) -> &'a [T],
+) -> Vec<(&'a str, i64, &'a T)> {
+    fresh
+        .iter()
+        .flat_map(|s| {
+            let a = s.filing.accession.as_str();
+            rows(s.filing).iter().zip(0..).map(move |(row, i)| (a, i, row))
+        })
+        .collect()
+}
+
 /// Runs `INSERT INTO {head} VALUES ...` over `rows` in chunks that respect the bind limit.
 async fn insert_chunked<'r, T: 'r>(
     tx: &mut sqlx::SqliteConnection,
     head: &str,
     columns: usize,
     rows: &'r [T],
-    bind: impl Fn(&mut sqlx::query_builder::Separated<'_, Sqlite, &'static str>, &'r T),
+    bind: impl Fn(&mut Values<'_>, &'r T),
 ) -> Result<u64> {
     let mut affected = 0;
     for chunk in rows.chunks((MAX_BINDS / columns).max(1)) {
@@ -219,13 +253,7 @@ impl Store {
         )
         .await?;
 
-        let owners: Vec<(&str, i64, &ReportingOwner)> = fresh
-            .iter()
-            .flat_map(|s| {
-                let a = s.filing.accession.as_str();
-                s.filing.reporting_owners.iter().zip(0..).map(move |(o, i)| (a, i, o))
-            })
-            .collect();
+        let owners = numbered(&fresh, |f| &f.reporting_owners);
         insert_chunked(
             &mut tx,
             "INSERT INTO reporting_owners (accession, position, owner_cik, name, is_director, \
@@ -278,7 +306,6 @@ impl Store {
             &txs,
             |b, r| {
                 let t = r.t;
-                let d = t.derivative.as_ref();
                 b.push_bind(r.accession)
                     .push_bind(r.is_derivative)
                     .push_bind(r.position)
@@ -296,19 +323,11 @@ impl Store {
                     .push_bind(price_source(t.price_source))
                     .push_bind(t.price_range_low)
                     .push_bind(t.price_range_high)
-                    .push_bind(ad(t.acquired_disposed))
-                    .push_bind(t.shares_owned_following)
-                    .push_bind(t.value_owned_following)
-                    .push_bind(t.direct_or_indirect.as_deref())
-                    .push_bind(t.nature_of_ownership.as_deref())
-                    .push_bind(d.and_then(|d| d.conversion_or_exercise_price))
-                    .push_bind(date(d.and_then(|d| d.exercise_date)))
-                    .push_bind(date(d.and_then(|d| d.expiration_date)))
-                    .push_bind(d.and_then(|d| d.underlying_security_title.as_deref()))
-                    .push_bind(d.and_then(|d| d.underlying_security_shares))
-                    .push_bind(d.and_then(|d| d.underlying_security_value))
-                    .push_bind(t.footnote_cites_10b5_1)
-                    .push_bind(json_ids(&t.footnotes_by_field));
+                    .push_bind(ad(t.acquired_disposed));
+                bind_owned(b, &t.owned_after);
+                bind_terms(b, t.derivative.as_ref());
+                b.push_bind(t.footnote_cites_10b5_1)
+                    .push_bind(json_ids(&t.footnote_refs.footnotes_by_field));
             },
         )
         .await?;
@@ -339,34 +358,19 @@ impl Store {
             &holds,
             |b, r| {
                 let h = r.h;
-                let d = h.derivative.as_ref();
                 b.push_bind(r.accession)
                     .push_bind(r.is_derivative)
                     .push_bind(r.position)
                     .push_bind(h.security_title.as_deref())
-                    .push_bind(h.transaction_form_type.as_deref())
-                    .push_bind(h.shares_owned_following)
-                    .push_bind(h.value_owned_following)
-                    .push_bind(h.direct_or_indirect.as_deref())
-                    .push_bind(h.nature_of_ownership.as_deref())
-                    .push_bind(d.and_then(|d| d.conversion_or_exercise_price))
-                    .push_bind(date(d.and_then(|d| d.exercise_date)))
-                    .push_bind(date(d.and_then(|d| d.expiration_date)))
-                    .push_bind(d.and_then(|d| d.underlying_security_title.as_deref()))
-                    .push_bind(d.and_then(|d| d.underlying_security_shares))
-                    .push_bind(d.and_then(|d| d.underlying_security_value))
-                    .push_bind(json_ids(&h.footnotes_by_field));
+                    .push_bind(h.transaction_form_type.as_deref());
+                bind_owned(b, &h.owned_after);
+                bind_terms(b, h.derivative.as_ref());
+                b.push_bind(json_ids(&h.footnote_refs.footnotes_by_field));
             },
         )
         .await?;
 
-        let notes: Vec<(&str, i64, &Footnote)> = fresh
-            .iter()
-            .flat_map(|s| {
-                let a = s.filing.accession.as_str();
-                s.filing.footnotes.0.iter().zip(0..).map(move |(n, i)| (a, i, n))
-            })
-            .collect();
+        let notes = numbered(&fresh, |f| &f.footnotes.0);
         insert_chunked(
             &mut tx,
             "INSERT INTO footnotes (accession, position, footnote_id, text) ",
@@ -378,13 +382,7 @@ impl Store {
         )
         .await?;
 
-        let sigs: Vec<(&str, i64, &Signature)> = fresh
-            .iter()
-            .flat_map(|s| {
-                let a = s.filing.accession.as_str();
-                s.filing.signatures.iter().zip(0..).map(move |(g, i)| (a, i, g))
-            })
-            .collect();
+        let sigs = numbered(&fresh, |f| &f.signatures);
         insert_chunked(
             &mut tx,
             "INSERT INTO signatures (accession, position, name, signature_date) ",
@@ -795,17 +793,21 @@ fn opt_timestamp(s: Option<String>) -> Result<Option<Timestamp>> {
     .transpose()
 }
 
-fn by_field(table: &'static str, s: String) -> Result<BTreeMap<String, Vec<String>>> {
-    serde_json::from_str(&s).map_err(|_| Error::Corrupt {
+fn footnote_refs(table: &'static str, s: String) -> Result<FootnoteRefs> {
+    serde_json::from_str(&s).map(FootnoteRefs::from_fields).map_err(|_| Error::Corrupt {
         table,
         column: "footnotes_by_field",
         value: s,
     })
 }
 
-fn ids_of(by_field: &BTreeMap<String, Vec<String>>) -> Vec<String> {
-    let set: std::collections::BTreeSet<&String> = by_field.values().flatten().collect();
-    set.into_iter().cloned().collect()
+fn owned_after(r: &SqliteRow, first: usize) -> Result<OwnedAfter> {
+    Ok(OwnedAfter {
+        shares_owned_following: r.try_get(first)?,
+        value_owned_following: r.try_get(first + 1)?,
+        direct_or_indirect: r.try_get(first + 2)?,
+        nature_of_ownership: r.try_get(first + 3)?,
+    })
 }
 
 fn terms(
@@ -854,7 +856,7 @@ fn transaction_row(r: &SqliteRow) -> Result<(bool, Transaction)> {
             });
         }
     };
-    let footnotes_by_field = by_field(T, r.try_get(26)?)?;
+    let footnote_refs = footnote_refs(T, r.try_get(26)?)?;
     Ok((
         is_derivative,
         Transaction {
@@ -872,14 +874,10 @@ fn transaction_row(r: &SqliteRow) -> Result<(bool, Transaction)> {
             price_range_low: r.try_get(12)?,
             price_range_high: r.try_get(13)?,
             acquired_disposed,
-            shares_owned_following: r.try_get(15)?,
-            value_owned_following: r.try_get(16)?,
-            direct_or_indirect: r.try_get(17)?,
-            nature_of_ownership: r.try_get(18)?,
+            owned_after: owned_after(r, 15)?,
             derivative: terms(T, is_derivative, r, 19)?,
             footnote_cites_10b5_1: r.try_get(25)?,
-            footnote_ids: ids_of(&footnotes_by_field),
-            footnotes_by_field,
+            footnote_refs,
         },
     ))
 }
@@ -887,19 +885,15 @@ fn transaction_row(r: &SqliteRow) -> Result<(bool, Transaction)> {
 fn holding_row(r: &SqliteRow) -> Result<(bool, Holding)> {
     const T: &str = "holdings";
     let is_derivative: bool = r.try_get(0)?;
-    let footnotes_by_field = by_field(T, r.try_get(13)?)?;
+    let footnote_refs = footnote_refs(T, r.try_get(13)?)?;
     Ok((
         is_derivative,
         Holding {
             security_title: r.try_get(1)?,
             transaction_form_type: r.try_get(2)?,
-            shares_owned_following: r.try_get(3)?,
-            value_owned_following: r.try_get(4)?,
-            direct_or_indirect: r.try_get(5)?,
-            nature_of_ownership: r.try_get(6)?,
+            owned_after: owned_after(r, 3)?,
             derivative: terms(T, is_derivative, r, 7)?,
-            footnote_ids: ids_of(&footnotes_by_field),
-            footnotes_by_field,
+            footnote_refs,
         },
     ))
 }
