@@ -47,6 +47,13 @@ pub(crate) fn stated_price(text: &str) -> Option<f64> {
     }
 }
 
+/// Codes whose price is a trade price: purchases, sales, and shares withheld or disposed of to
+/// the issuer at market value. A conversion or exercise footnote's "$17.00 per share" is the
+/// derivative's strike, not what the shares changed hands for, so those rows keep no price.
+pub(crate) fn is_market_priced(code: &str) -> bool {
+    matches!(code, "P" | "S" | "F" | "D")
+}
+
 /// True when the footnote says the trade was made under a Rule 10b5-1 plan; a negation in the
 /// clause before the citation ("not sold pursuant to") means it was not.
 pub(crate) fn cites_10b5_1(text: &str) -> bool {

@@ -222,12 +222,16 @@ fn transaction(row: Node<'_, '_>, derivative: bool, footnotes: &Footnotes) -> Tr
     let refs = footnote_refs(row);
     let price_notes: Vec<&str> =
         refs.on("price_per_share").iter().filter_map(|id| footnotes.get(id)).collect();
+    let code = coding.and_then(|c| leaf_of(c, "transactionCode")).map(|s| s.to_ascii_uppercase());
     let (price_per_share, price_source) = match number(amount("transactionPricePerShare")) {
         Some(p) => (Some(p), Some(PriceSource::Table)),
-        None => match price_notes.iter().find_map(|t| footnote::stated_price(t)) {
-            Some(p) => (Some(p), Some(PriceSource::Footnote)),
-            None => (None, None),
-        },
+        None if code.as_deref().is_some_and(footnote::is_market_priced) => {
+            match price_notes.iter().find_map(|t| footnote::stated_price(t)) {
+                Some(p) => (Some(p), Some(PriceSource::Footnote)),
+                None => (None, None),
+            }
+        }
+        None => (None, None),
     };
     let range = price_notes.iter().find_map(|t| footnote::price_range(t));
     let cites_plan =
@@ -238,9 +242,7 @@ fn transaction(row: Node<'_, '_>, derivative: bool, footnotes: &Footnotes) -> Tr
         transaction_date: date(leaf_of(row, "transactionDate")),
         deemed_execution_date: date(leaf_of(row, "deemedExecutionDate")),
         transaction_form_type: coding.and_then(|c| leaf_of(c, "transactionFormType")),
-        transaction_code: coding
-            .and_then(|c| leaf_of(c, "transactionCode"))
-            .map(|s| s.to_ascii_uppercase()),
+        transaction_code: code,
         equity_swap_involved: coding.and_then(|c| boolean(leaf_of(c, "equitySwapInvolved"))),
         transaction_timeliness: child(row, "transactionTimeliness").and_then(leaf),
         shares: number(amount("transactionShares")),
@@ -271,5 +273,97 @@ fn holding(row: Node<'_, '_>, derivative: bool) -> Holding {
         owned_after: owned_after(row),
         derivative: derivative.then(|| derivative_terms(row)),
         footnote_refs: footnote_refs(row),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filing_with_row(code: &str, price: &str, footnote: &str) -> OwnershipFiling {
+        let xml = format!(
+            r#"<?xml version="1.0"?>
+<ownershipDocument>
+  <schemaVersion>X0508</schemaVersion><documentType>4</documentType>
+  <periodOfReport>2024-05-01</periodOfReport>
+  <issuer><issuerCik>0000320193</issuerCik><issuerName>Apple Inc.</issuerName>
+    <issuerTradingSymbol>aapl</issuerTradingSymbol></issuer>
+  <reportingOwner><reportingOwnerId><rptOwnerCik>1</rptOwnerCik><rptOwnerName>Doe Jane</rptOwnerName></reportingOwnerId>
+    <reportingOwnerRelationship><isDirector>true</isDirector></reportingOwnerRelationship></reportingOwner>
+  <aff10b5One>1</aff10b5One>
+  <nonDerivativeTable><nonDerivativeTransaction>
+    <securityTitle><value>Common Stock</value></securityTitle>
+    <transactionDate><value>2024-05-01</value></transactionDate>
+    <transactionCoding><transactionFormType>4</transactionFormType><transactionCode>{code}</transactionCode>
+      <equitySwapInvolved>0</equitySwapInvolved></transactionCoding>
+    <transactionAmounts><transactionShares><value>1,000</value></transactionShares>
+      <transactionPricePerShare>{price}<footnoteId id="F1"/></transactionPricePerShare>
+      <transactionAcquiredDisposedCode><value>A</value></transactionAcquiredDisposedCode></transactionAmounts>
+    <postTransactionAmounts><sharesOwnedFollowingTransaction><value>5000</value></sharesOwnedFollowingTransaction></postTransactionAmounts>
+    <ownershipNature><directOrIndirectOwnership><value>i</value></directOrIndirectOwnership>
+      <natureOfOwnership><value>By Trust</value><footnoteId id="F2"/></natureOfOwnership></ownershipNature>
+  </nonDerivativeTransaction></nonDerivativeTable>
+  <footnotes><footnote id="F1">{footnote}</footnote><footnote id="F2">Held by a family trust.</footnote></footnotes>
+</ownershipDocument>"#
+        );
+        parse_ownership("0000000001-24-000001.xml", xml.as_bytes()).expect("parses")
+    }
+
+    #[test]
+    fn a_price_stated_only_in_a_footnote_is_used_and_marked() {
+        let f = filing_with_row(
+            "P",
+            "",
+            "The price reported is a weighted average price of $187.42. Shares were bought at \
+             prices ranging from $187.10 to $187.90.",
+        );
+        let row = &f.non_derivative_transactions[0];
+        assert_eq!(row.price_per_share, Some(187.42));
+        assert_eq!(row.price_source, Some(PriceSource::Footnote));
+        assert_eq!((row.price_range_low, row.price_range_high), (Some(187.10), Some(187.90)));
+        assert_eq!(row.shares, Some(1000.0));
+        assert_eq!(row.footnote_refs.on("price_per_share"), ["F1"]);
+        assert_eq!(row.footnote_refs.on("nature_of_ownership"), ["F2"]);
+        assert_eq!(row.owned_after.direct_or_indirect.as_deref(), Some("I"));
+        assert_eq!(f.issuer.trading_symbol.as_deref(), Some("AAPL"));
+        assert_eq!(f.aff10b5one, Some(true));
+        assert!(f.reporting_owners[0].is_director && !f.reporting_owners[0].is_officer);
+        assert_eq!(f.reporting_owners[0].cik.to_string(), "0000000001");
+    }
+
+    #[test]
+    fn the_table_price_wins_over_a_footnote() {
+        let f = filing_with_row("S", "<value>12.5</value>", "Weighted average price of $13.00.");
+        let row = &f.non_derivative_transactions[0];
+        assert_eq!((row.price_per_share, row.price_source), (Some(12.5), Some(PriceSource::Table)));
+    }
+
+    #[test]
+    fn a_conversion_price_in_a_footnote_is_not_a_trade_price() {
+        let f = filing_with_row("C", "", "Converted at a conversion price of $17.00 per share.");
+        let row = &f.non_derivative_transactions[0];
+        assert_eq!((row.price_per_share, row.price_source), (None, None));
+    }
+
+    #[test]
+    fn a_plan_footnote_marks_the_row() {
+        let f = filing_with_row("S", "<value>1</value>", "Sold under a Rule 10b5-1 trading plan.");
+        assert!(f.non_derivative_transactions[0].footnote_cites_10b5_1);
+    }
+
+    #[test]
+    fn not_a_filing_and_broken_xml_are_named_errors() {
+        assert!(matches!(parse_ownership("x", b"hello"), Err(Error::NotAFiling(_))));
+        assert!(matches!(
+            parse_ownership("x", b"<ownershipDocument><issuer>"),
+            Err(Error::Xml { line: 1, .. })
+        ));
+        let no_issuer = b"<ownershipDocument><documentType>4</documentType></ownershipDocument>";
+        assert_eq!(parse_ownership("x", no_issuer), Err(Error::MissingField("issuer")));
+        let bad_cik = b"<ownershipDocument><documentType>4</documentType><issuer><issuerCik>12x</issuerCik></issuer></ownershipDocument>";
+        assert!(matches!(
+            parse_ownership("x", bad_cik),
+            Err(Error::InvalidField { field: "issuerCik", .. })
+        ));
     }
 }
