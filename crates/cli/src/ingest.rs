@@ -13,7 +13,7 @@ use serde::Serialize;
 
 /// Filings per store transaction: large enough to amortise the commit, small enough to keep
 /// memory flat.
-const BATCH: usize = 1000;
+const BATCH: usize = 500;
 
 /// What an ingest did, printed at its end.
 #[derive(Debug, Clone, Copy, Default, Serialize)]
@@ -157,7 +157,7 @@ pub(crate) async fn ingest_documents<I>(store: &Store, docs: I) -> anyhow::Resul
 where
     I: Iterator<Item = Result<Document, SourceError>> + Send + 'static,
 {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(4 * BATCH);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(BATCH / 2);
     let producer = tokio::task::spawn_blocking(move || {
         docs.par_bridge().for_each_with(tx, |tx, doc| {
             // A closed channel means the writer failed; its error is what gets reported.

@@ -36,14 +36,20 @@ impl<'a> Container<'a> {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect()),
         };
-        let head_end = text.find("<DOCUMENT>").unwrap_or(text.len().min(64 * 1024));
-        let head = text.get(..head_end).unwrap_or("");
-        let header = if head.contains("<SEC-HEADER>") || head.contains("ACCESSION NUMBER:") {
-            text_header(head)
-        } else if head.contains("<SUBMISSION>") || head.contains("<ACCESSION-NUMBER>") {
-            sgml_header(head)
-        } else {
+        // Bare XML is most input; only a wrapper needs its header read.
+        let start = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+        let header = if start.starts_with("<?xml") || start.starts_with("<ownershipDocument") {
             SecHeader::default()
+        } else {
+            let head_end = text.find("<DOCUMENT>").unwrap_or(text.len().min(64 * 1024));
+            let head = text.get(..head_end).unwrap_or("");
+            if head.contains("<SEC-HEADER>") || head.contains("ACCESSION NUMBER:") {
+                text_header(head)
+            } else if head.contains("<SUBMISSION>") || head.contains("<ACCESSION-NUMBER>") {
+                sgml_header(head)
+            } else {
+                SecHeader::default()
+            }
         };
         Container { text, header }
     }
@@ -66,6 +72,10 @@ impl<'a> Container<'a> {
 
     /// The first XML block whose text contains `marker` (e.g. `<ownershipDocument`).
     pub fn block_with(&self, marker: &str) -> Option<&str> {
+        if !self.text.contains("<XML>") {
+            let whole = self.text.trim_start_matches('\u{feff}').trim();
+            return whole.contains(marker).then_some(whole);
+        }
         self.xml_blocks().into_iter().find(|b| b.contains(marker))
     }
 }

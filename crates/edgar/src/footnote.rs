@@ -21,6 +21,9 @@ fn dollar_amounts(text: &str) -> Vec<(usize, f64)> {
 
 /// A weighted-average range stated in the footnote ("prices ranging from $208.33 to $209.31").
 pub(crate) fn price_range(text: &str) -> Option<(f64, f64)> {
+    if !text.contains('$') {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
     let at = lower.find("rang")?;
     let mut after = dollar_amounts(text).into_iter().filter(|(i, _)| *i > at);
@@ -33,6 +36,9 @@ pub(crate) fn price_range(text: &str) -> Option<(f64, f64)> {
 /// average price", else the footnote's only dollar amount. A footnote stating only a range gives
 /// no single price, so none is invented.
 pub(crate) fn stated_price(text: &str) -> Option<f64> {
+    if !text.contains('$') {
+        return None;
+    }
     let amounts = dollar_amounts(text);
     let lower = text.to_ascii_lowercase().replace('-', " ");
     if let Some(at) = lower.find("weighted average price")
@@ -57,6 +63,9 @@ pub(crate) fn is_market_priced(code: &str) -> bool {
 /// True when the footnote says the trade was made under a Rule 10b5-1 plan; a negation in the
 /// clause before the citation ("not sold pursuant to") means it was not.
 pub(crate) fn cites_10b5_1(text: &str) -> bool {
+    if !text.contains("10") {
+        return false;
+    }
     let norm: String = text
         .chars()
         .map(|c| if matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}') { '-' } else { c })

@@ -17,8 +17,8 @@ mod error;
 mod footnote;
 pub mod index;
 mod ownership;
+mod scalar;
 mod source;
-mod xml;
 
 #[cfg(feature = "fetch")]
 pub mod fetch;

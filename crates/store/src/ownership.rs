@@ -138,7 +138,7 @@ async fn insert_chunked<'r, T: 'r>(
         let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(head);
         qb.push_values(chunk, |mut b, row| bind(&mut b, row));
         qb.push(" ON CONFLICT DO NOTHING");
-        affected += qb.build().execute(&mut *tx).await?.rows_affected();
+        affected += qb.build().persistent(false).execute(&mut *tx).await?.rows_affected();
     }
     Ok(affected)
 }
