@@ -168,8 +168,9 @@ fn acceptance(s: &str) -> Option<Timestamp> {
         return None;
     }
     let hms = |r: std::ops::Range<usize>| t.get(r).and_then(|x| x.parse::<i8>().ok());
-    let dt = date.at(hms(0..2)?, hms(2..4)?, hms(4..6)?, 0);
-    dt.in_tz(NEW_YORK).ok().map(|z| z.timestamp())
+    // `Date::at` panics on an impossible time; a malformed header must not.
+    let time = jiff::civil::Time::new(hms(0..2)?, hms(2..4)?, hms(4..6)?, 0).ok()?;
+    date.to_datetime(time).in_tz(NEW_YORK).ok().map(|z| z.timestamp())
 }
 
 #[cfg(test)]
@@ -203,6 +204,15 @@ mod tests {
         assert_eq!(c.header.form_type.as_deref(), Some("4"));
         assert_eq!(c.header.filed_date.map(|d| d.to_string()).as_deref(), Some("2025-01-08"));
         assert_eq!(c.block_with("<ownershipDocument"), Some("<ownershipDocument/>"));
+    }
+
+    #[test]
+    fn impossible_acceptance_times_are_dropped() {
+        // Found by the fuzzer: second 61 made `Date::at` panic.
+        let c = Container::new(b"<SEC-HEADER>\n<ACCEPTANCE-DATETIME>20240501115361\n");
+        assert_eq!(c.header.accepted_at, None);
+        let c = Container::new(b"<SEC-HEADER>\n<ACCEPTANCE-DATETIME>20240501250000\n");
+        assert_eq!(c.header.accepted_at, None);
     }
 
     #[test]
