@@ -38,3 +38,23 @@ proptest! {
         let _ = parse_ownership("0000000001-24-000001.txt", &bytes);
     }
 }
+
+proptest! {
+    #[test]
+    fn arbitrary_header_values(
+        acceptance in "[0-9]{0,16}",
+        filed in "[0-9]{0,10}",
+        accession in "[0-9-]{0,22}",
+    ) {
+        let text = format!(
+            "<SEC-HEADER>\n<ACCEPTANCE-DATETIME>{acceptance}\nACCESSION NUMBER:\t{accession}\n\
+             FILED AS OF DATE:\t{filed}\n</SEC-HEADER>\n<DOCUMENT>\n<XML>\n<ownershipDocument/>\n</XML>"
+        );
+        let _ = parse_ownership("x.txt", text.as_bytes());
+        let sgml = format!(
+            "<SUBMISSION><ACCESSION-NUMBER>{accession}<FILING-DATE>{filed}\
+             <ACCEPTANCE-DATETIME>{acceptance}<DOCUMENT><XML><ownershipDocument/></XML>"
+        );
+        let _ = parse_ownership("x.nc", sgml.as_bytes());
+    }
+}
