@@ -28,6 +28,11 @@ use crate::{
     edgar_online::{Ending, Range},
 };
 
+// Parsing and ingest allocate many small strings; mimalloc makes that about a fifth cheaper than
+// glibc's allocator (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit status when some inputs failed but the rest were processed.
 const PARTIAL_FAILURE: u8 = 2;
 
