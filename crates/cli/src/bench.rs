@@ -49,7 +49,10 @@ pub(crate) fn parse(paths: &[PathBuf], seconds: f64) -> anyhow::Result<ExitCode>
         (rounds as f64 * bytes as f64) / secs / 1e6,
     );
     if let Some(cpu) = cpu {
-        println!("cpu-time throughput: {:.0} filings per CPU-second ({cpu:.2} s of CPU)", filings as f64 / cpu);
+        println!(
+            "cpu-time throughput: {:.0} filings per CPU-second ({cpu:.2} s of CPU)",
+            filings as f64 / cpu
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
