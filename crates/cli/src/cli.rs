@@ -32,6 +32,9 @@ pub(crate) enum Command {
     /// Load data into the store.
     #[command(subcommand)]
     Ingest(IngestCommand),
+    /// Daily price bars: import CSV files, fetch from a quote service, show a ticker's change.
+    #[command(subcommand)]
+    Quotes(QuotesCommand),
     /// Run the whole pipeline on the sample data shipped in the repository.
     Demo(DemoArgs),
     /// Measure parse and ingest throughput (results belong in BENCHMARKS.md).
@@ -87,6 +90,40 @@ pub(crate) struct IngestEdgarArgs {
     /// Print the closing summary as JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum QuotesCommand {
+    /// Import daily CSV files (Date,Open,High,Low,Close,Volume; one file per ticker named by it,
+    /// or with a Ticker column).
+    Import {
+        /// CSV files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The ticker of every file, instead of each file's name.
+        #[arg(long)]
+        ticker: Option<String>,
+    },
+    /// Fetch daily bars from the configured quote service ([quotes] url; off by default).
+    Fetch {
+        /// Tickers to fetch.
+        #[arg(required = true)]
+        tickers: Vec<String>,
+        /// The service's URL template, with {ticker} where the symbol goes.
+        #[arg(long, env = "MARKETDESK_QUOTES_URL")]
+        url: Option<String>,
+    },
+    /// The change shown beside a ticker: last close against the one before, as of a day.
+    Change {
+        /// The ticker.
+        ticker: String,
+        /// The day (New York) to read the change as of [default: today].
+        #[arg(long)]
+        as_of: Option<jiff::civil::Date>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Args)]

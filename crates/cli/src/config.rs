@@ -11,6 +11,16 @@ use serde::Deserialize;
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct Config {
     pub(crate) edgar: EdgarConfig,
+    pub(crate) quotes: QuotesConfig,
+}
+
+/// `[quotes]`: where daily bars come from besides imported files.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct QuotesConfig {
+    /// A daily-CSV service URL with `{ticker}`, e.g.
+    /// `https://stooq.com/q/d/l/?s={ticker}.us&i=d`; unset means never fetch.
+    pub(crate) url: Option<String>,
 }
 
 /// `[edgar]`: how to reach EDGAR.

@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod edgar_online;
 mod ingest;
+mod quotes;
 
 use std::{
     io::{BufWriter, IsTerminal, Write},
@@ -23,7 +24,7 @@ use marketdesk_edgar::{
 use marketdesk_store::Store;
 
 use crate::{
-    cli::{BenchCommand, Cli, Command, IngestCommand, IngestEdgarArgs},
+    cli::{BenchCommand, Cli, Command, IngestCommand, IngestEdgarArgs, QuotesCommand},
     config::Config,
     edgar_online::{Ending, Range},
 };
@@ -34,7 +35,7 @@ use crate::{
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Exit status when some inputs failed but the rest were processed.
-const PARTIAL_FAILURE: u8 = 2;
+pub(crate) const PARTIAL_FAILURE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -104,6 +105,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("{} recorded ingest errors", errors.len());
             }
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Quotes(cmd) => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = match cmd {
+                QuotesCommand::Import { files, ticker } => {
+                    quotes::import(&store, &files, ticker.as_deref()).await
+                }
+                QuotesCommand::Fetch { tickers, url } => {
+                    let url = url.or(config.quotes.url.clone());
+                    quotes::fetch(&store, url.as_deref(), &tickers).await
+                }
+                QuotesCommand::Change { ticker, as_of, json } => {
+                    quotes::change(&store, &ticker, as_of, json).await
+                }
+            };
+            store.close().await;
+            code
         }
         Command::Demo(args) => demo(cli.db.as_deref(), args.data).await,
         Command::Bench(BenchCommand::Parse { paths, seconds }) => {

@@ -11,6 +11,7 @@
 
 mod error;
 mod ownership;
+mod quotes;
 
 use std::{path::Path, str::FromStr, time::Duration};
 
