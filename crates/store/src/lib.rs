@@ -12,6 +12,7 @@
 mod error;
 mod ownership;
 mod quotes;
+mod reference;
 
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -22,6 +23,7 @@ use sqlx::{
 
 pub use error::{Error, Result};
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
+pub use reference::{CompanyRecord, ReferenceLoad, SecurityRecord};
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
