@@ -23,7 +23,7 @@ use sqlx::{
 
 pub use error::{Error, Result};
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
-pub use reference::{CompanyRecord, ReferenceLoad, SecurityRecord};
+pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRecord};
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 

@@ -45,6 +45,16 @@ pub struct ReferenceLoad {
     pub loaded_at: String,
 }
 
+/// The SEC documents a reference list was built from, kept so every process builds the same
+/// linker from the same list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReferenceDocuments {
+    /// `company_tickers_exchange.json`.
+    pub exchange_list: Vec<u8>,
+    /// `company_tickers.json` (ordered by market value), when it was loaded.
+    pub size_order: Option<Vec<u8>>,
+}
+
 fn company(r: &SqliteRow) -> Result<CompanyRecord> {
     let cik: String = r.try_get(0)?;
     let rank: Option<i64> = r.try_get(3)?;
@@ -70,6 +80,7 @@ impl Store {
     pub async fn replace_reference(
         &self,
         companies: &[CompanyRecord],
+        documents: &ReferenceDocuments,
         source: &str,
         now: Timestamp,
     ) -> Result<u64> {
@@ -110,12 +121,20 @@ impl Store {
             qb.push(" ON CONFLICT DO NOTHING");
             qb.build().persistent(false).execute(&mut *tx).await?;
         }
+        // Only the latest documents are needed; older loads keep their record, not their bytes.
+        sqlx::query("UPDATE reference_loads SET exchange_list = $1, size_order = NULL")
+            .bind(Vec::<u8>::new())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query(
-            "INSERT INTO reference_loads (source, companies, loaded_at) VALUES ($1, $2, $3)",
+            "INSERT INTO reference_loads (source, companies, loaded_at, exchange_list, size_order) \
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(source)
         .bind(companies.len() as i64)
         .bind(now.to_string())
+        .bind(documents.exchange_list.as_slice())
+        .bind(documents.size_order.as_deref())
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -135,6 +154,19 @@ impl Store {
                 companies: r.try_get(1)?,
                 loaded_at: r.try_get(2)?,
             })
+        })
+        .transpose()
+    }
+
+    /// The documents of the latest reference load, if any.
+    pub async fn reference_documents(&self) -> Result<Option<ReferenceDocuments>> {
+        let row = sqlx::query(
+            "SELECT exchange_list, size_order FROM reference_loads ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(ReferenceDocuments { exchange_list: r.try_get(0)?, size_order: r.try_get(1)? })
         })
         .transpose()
     }

@@ -1,7 +1,7 @@
 //! The reference list: replaced whole, found by any of its tickers or by CIK.
 
 use marketdesk_core::Cik;
-use marketdesk_store::{CompanyRecord, SecurityRecord, Store};
+use marketdesk_store::{CompanyRecord, ReferenceDocuments, SecurityRecord, Store};
 
 fn security(ticker: &str, kind: &str) -> SecurityRecord {
     SecurityRecord { ticker: ticker.into(), exchange: "nasdaq".into(), kind: kind.into() }
@@ -23,7 +23,8 @@ async fn companies_are_found_by_any_ticker_and_loads_replace() {
     let store = Store::open_in_memory().await.expect("store");
     let now = "2026-11-25T12:00:00Z".parse().expect("ts");
     assert_eq!(store.reference_load().await.expect("q"), None);
-    store.replace_reference(&[alphabet()], "a.json", now).await.expect("load");
+    let docs = |b: &[u8]| ReferenceDocuments { exchange_list: b.to_vec(), size_order: None };
+    store.replace_reference(&[alphabet()], &docs(b"{1}"), "a.json", now).await.expect("load");
     let by_class = store.company_by_ticker("goog").await.expect("q").expect("found");
     assert_eq!(by_class, alphabet());
     let by_cik = store.company_by_cik(alphabet().cik).await.expect("q");
@@ -31,8 +32,10 @@ async fn companies_are_found_by_any_ticker_and_loads_replace() {
 
     let mut renamed = alphabet();
     renamed.securities.truncate(1);
-    store.replace_reference(&[renamed], "b.json", now).await.expect("reload");
+    store.replace_reference(&[renamed], &docs(b"{2}"), "b.json", now).await.expect("reload");
     assert_eq!(store.company_by_ticker("GOOG").await.expect("q"), None, "old symbols are gone");
     let load = store.reference_load().await.expect("q").expect("loaded");
     assert_eq!((load.source.as_str(), load.companies), ("b.json", 1));
+    let latest = store.reference_documents().await.expect("q").expect("kept");
+    assert_eq!(latest, docs(b"{2}"));
 }

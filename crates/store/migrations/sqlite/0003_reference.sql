@@ -21,10 +21,14 @@ CREATE TABLE securities (
 );
 CREATE INDEX securities_cik ON securities (cik);
 
--- Where the loaded reference list came from, and when.
+-- Where the loaded reference list came from, and when; with the SEC documents themselves
+-- (company_tickers_exchange.json and the size-ordered company_tickers.json), from which the
+-- linker is built.
 CREATE TABLE reference_loads (
-    id        INTEGER PRIMARY KEY,
-    source    TEXT NOT NULL,
-    companies INTEGER NOT NULL,
-    loaded_at TEXT NOT NULL
+    id            INTEGER PRIMARY KEY,
+    source        TEXT NOT NULL,
+    companies     INTEGER NOT NULL,
+    loaded_at     TEXT NOT NULL,
+    exchange_list BLOB NOT NULL,
+    size_order    BLOB
 );
