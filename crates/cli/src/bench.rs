@@ -96,6 +96,64 @@ fn replace_all(haystack: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Links a corpus of about `megabytes` MB built from the "text" fields of JSON Lines files,
+/// repeated, on this thread; reports throughput, build time and the linker's heap.
+pub(crate) fn link(files: &[PathBuf], megabytes: usize) -> anyhow::Result<ExitCode> {
+    let files = if files.is_empty() {
+        vec![PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../linker/tests/data/dev.jsonl"))]
+    } else {
+        files.to_vec()
+    };
+    let mut texts = Vec::new();
+    for f in &files {
+        let body =
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+        for line in body.lines().filter(|l| !l.trim().is_empty()) {
+            let v: serde_json::Value = serde_json::from_str(line)
+                .with_context(|| format!("{}: not JSON Lines", f.display()))?;
+            if let Some(t) = v.get("text").and_then(|t| t.as_str()) {
+                texts.push(t.to_owned());
+            }
+        }
+    }
+    anyhow::ensure!(!texts.is_empty(), "no \"text\" fields in the given files");
+    let target = megabytes.max(1) * 1_000_000;
+    let mut corpus: Vec<&str> = Vec::new();
+    let mut size = 0;
+    while size < target {
+        for t in &texts {
+            corpus.push(t);
+            size += t.len();
+        }
+    }
+    let reference = marketdesk_linker::Reference::shipped()?;
+    let aliases = marketdesk_linker::Aliases::shipped()?;
+    let cpu_start = thread_cpu_seconds();
+    let m = marketdesk_linker::measure(&reference, &aliases, &corpus, 5, 0.0);
+    let cpu = thread_cpu_seconds().zip(cpu_start).map(|(end, start)| end - start);
+    println!(
+        "link: {:.1} MB ({} texts from {} files) in {:.2} s on one thread: {:.1} MB/s, {} mentions",
+        m.bytes as f64 / 1e6,
+        texts.len(),
+        files.len(),
+        m.link_seconds,
+        m.megabytes_per_second,
+        m.mentions
+    );
+    println!(
+        "build: {:.1} ms for {} companies and {} name patterns; linker heap {:.1} MiB; process peak RSS {:.0} MiB",
+        m.build_seconds * 1e3,
+        m.companies,
+        m.patterns,
+        m.heap_bytes as f64 / 1048576.0,
+        peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    if let Some(cpu) = cpu {
+        println!("cpu time: {cpu:.2} s (5 builds and the link pass)");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// CPU time this thread has run, from the scheduler's own account (`/proc/thread-self/schedstat`,
 /// nanoseconds): unlike wall time it does not count time spent waiting for a shared core.
 fn thread_cpu_seconds() -> Option<f64> {

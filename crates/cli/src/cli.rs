@@ -35,6 +35,12 @@ pub(crate) enum Command {
     /// Daily price bars: import CSV files, fetch from a quote service, show a ticker's change.
     #[command(subcommand)]
     Quotes(QuotesCommand),
+    /// Tag company mentions: JSON Lines {"id", "text"} on stdin, each written back with
+    /// "tickers" and "mentions".
+    Link(LinkArgs),
+    /// The company reference list the linker and the 13F desk resolve against.
+    #[command(subcommand)]
+    Reference(ReferenceCommand),
     /// Run the whole pipeline on the sample data shipped in the repository.
     Demo(DemoArgs),
     /// Measure parse and ingest throughput (results belong in BENCHMARKS.md).
@@ -79,6 +85,28 @@ pub(crate) struct IngestEdgarArgs {
     #[arg(long)]
     pub(crate) until: Option<jiff::civil::Date>,
 
+    #[command(flatten)]
+    pub(crate) edgar: EdgarAccess,
+
+    /// Print the closing summary as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LinkArgs {
+    /// Instead of linking stdin, score the linker on a labelled JSON Lines file (gold "tickers"
+    /// or "ciks", compared by CIK): precision, recall, F1, then every miss and false tag.
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub(crate) eval: Option<PathBuf>,
+    /// With --eval: the report as one JSON object.
+    #[arg(long, requires = "eval")]
+    pub(crate) json: bool,
+}
+
+/// Where EDGAR is and who asks it; shared by every command that goes online.
+#[derive(Debug, Args)]
+pub(crate) struct EdgarAccess {
     /// Who you are, as EDGAR requires: "Company Name contact@example.com".
     #[arg(long, env = "MARKETDESK_EDGAR_USER_AGENT")]
     pub(crate) user_agent: Option<String>,
@@ -86,10 +114,27 @@ pub(crate) struct IngestEdgarArgs {
     /// EDGAR's address (a mirror, or a local server in tests).
     #[arg(long, env = "MARKETDESK_EDGAR_BASE_URL")]
     pub(crate) edgar_base_url: Option<String>,
+}
 
-    /// Print the closing summary as JSON.
-    #[arg(long)]
-    pub(crate) json: bool,
+#[derive(Debug, Subcommand)]
+pub(crate) enum ReferenceCommand {
+    /// Load the company list into the store: the shipped SEC snapshot, or SEC JSON files.
+    Load {
+        /// SEC company_tickers_exchange.json [default: the shipped snapshot].
+        #[arg(long)]
+        exchange_list: Option<PathBuf>,
+        /// SEC company_tickers.json, ordered by market value (the linker's size prior).
+        #[arg(long, requires = "exchange_list")]
+        size_order: Option<PathBuf>,
+    },
+    /// Refresh the company list from EDGAR.
+    Update {
+        /// Download SEC's current lists (required: the only source today).
+        #[arg(long, required = true)]
+        from_edgar: bool,
+        #[command(flatten)]
+        edgar: EdgarAccess,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +187,16 @@ pub(crate) enum BenchCommand {
         /// Seconds to keep parsing.
         #[arg(long, default_value_t = 5.0)]
         seconds: f64,
+    },
+    /// Linker throughput on one core over text repeated to a corpus of the given size, and the
+    /// automaton's build time and memory.
+    Link {
+        /// JSON Lines files whose "text" fields make up the corpus [default: the linker's dev
+        /// set and the fixture feeds].
+        files: Vec<PathBuf>,
+        /// Corpus size in megabytes.
+        #[arg(long, default_value_t = 100)]
+        megabytes: usize,
     },
     /// Ingest N filings (the fixtures replicated under new accession numbers) into a fresh
     /// SQLite store; reports time and peak memory.

@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod edgar_online;
 mod ingest;
+mod link;
 mod quotes;
 
 use std::{
@@ -24,7 +25,10 @@ use marketdesk_edgar::{
 use marketdesk_store::Store;
 
 use crate::{
-    cli::{BenchCommand, Cli, Command, IngestCommand, IngestEdgarArgs, QuotesCommand},
+    cli::{
+        BenchCommand, Cli, Command, EdgarAccess, IngestCommand, IngestEdgarArgs, QuotesCommand,
+        ReferenceCommand,
+    },
     config::Config,
     edgar_online::{Ending, Range},
 };
@@ -123,10 +127,32 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             code
         }
+        Command::Link(args) => {
+            let linker = link::linker(&db_location(cli.db.as_deref())).await?;
+            match args.eval {
+                Some(file) => link::eval(&linker, &file, args.json),
+                None => link::link_stdin(&linker),
+            }
+        }
+        Command::Reference(cmd) => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = match cmd {
+                ReferenceCommand::Load { exchange_list, size_order } => {
+                    link::load(&store, exchange_list, size_order).await
+                }
+                ReferenceCommand::Update { edgar, .. } => {
+                    let client = edgar_client(&config, &edgar)?;
+                    link::update_from_edgar(&store, &client).await
+                }
+            };
+            store.close().await;
+            code
+        }
         Command::Demo(args) => demo(cli.db.as_deref(), args.data).await,
         Command::Bench(BenchCommand::Parse { paths, seconds }) => {
             bench::parse(&default_paths(paths), seconds)
         }
+        Command::Bench(BenchCommand::Link { files, megabytes }) => bench::link(&files, megabytes),
         Command::Bench(BenchCommand::Ingest { filings, paths }) => {
             bench::ingest(&default_paths(paths), filings).await
         }
@@ -180,15 +206,7 @@ async fn ingest_edgar(
         print_summary(&summary, args.json)?;
         return Ok(ExitCode::SUCCESS);
     }
-    let user_agent = args.user_agent.clone().or_else(|| config.edgar.user_agent.clone());
-    let mut client_config = ClientConfig::new(user_agent.unwrap_or_default());
-    client_config.base_url = args.edgar_base_url.clone().unwrap_or(config.edgar.base_url.clone());
-    client_config.max_requests_per_second = config.edgar.max_requests_per_second;
-    if let Ok(ms) = std::env::var("MARKETDESK_EDGAR_BACKOFF_MS") {
-        let ms: u64 = ms.parse().context("MARKETDESK_EDGAR_BACKOFF_MS must be milliseconds")?;
-        client_config.initial_backoff = std::time::Duration::from_millis(ms);
-    }
-    let client = EdgarClient::new(client_config)?;
+    let client = edgar_client(config, &args.edgar)?;
     let today = jiff::Timestamp::now().in_tz(marketdesk_core::NEW_YORK)?.date();
     let since = args.since.context("--from-edgar needs --since")?;
     let until = args.until.unwrap_or(today);
@@ -209,6 +227,20 @@ async fn ingest_edgar(
             Ok(ExitCode::from(PARTIAL_FAILURE))
         }
     }
+}
+
+/// An EDGAR client from flags, environment and config, in that order of precedence.
+fn edgar_client(config: &Config, access: &EdgarAccess) -> anyhow::Result<EdgarClient> {
+    let user_agent = access.user_agent.clone().or_else(|| config.edgar.user_agent.clone());
+    let mut client_config = ClientConfig::new(user_agent.unwrap_or_default());
+    client_config.base_url =
+        access.edgar_base_url.clone().unwrap_or_else(|| config.edgar.base_url.clone());
+    client_config.max_requests_per_second = config.edgar.max_requests_per_second;
+    if let Ok(ms) = std::env::var("MARKETDESK_EDGAR_BACKOFF_MS") {
+        let ms: u64 = ms.parse().context("MARKETDESK_EDGAR_BACKOFF_MS must be milliseconds")?;
+        client_config.initial_backoff = std::time::Duration::from_millis(ms);
+    }
+    Ok(EdgarClient::new(client_config)?)
 }
 
 fn print_summary(summary: &ingest::Summary, json: bool) -> anyhow::Result<()> {
