@@ -161,7 +161,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// The repository's sample data, found from the source tree this binary was built from.
 fn sample_data_dir() -> PathBuf {
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"))
+    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures"));
+    dir.canonicalize().unwrap_or(dir)
 }
 
 fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
@@ -269,12 +270,22 @@ async fn demo(db: Option<&str>, data: Option<PathBuf>) -> anyhow::Result<ExitCod
         }
     };
     let store = open_store(&location).await?;
+    print!("company reference list: ");
+    link::load(&store, None, None).await?;
+    let mut quote_files: Vec<PathBuf> = std::fs::read_dir(data.join("quotes"))
+        .with_context(|| format!("reading {}", data.join("quotes").display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    quote_files.sort();
+    quotes::import(&store, &quote_files, None).await?;
     let summary =
         ingest::ingest_documents(&store, Documents::new(&[data.join("edgar/ownership")])).await?;
     println!("EDGAR insider filings: {summary}");
     let counts = store.counts().await?;
+    let kept = if db.is_some() { "" } else { " (temporary: pass --db PATH to keep it)" };
     println!(
-        "store {location}: {} filings, {} transactions, {} holdings, {} reporting owners",
+        "store {location}{kept}: {} filings, {} transactions, {} holdings, {} reporting owners",
         counts.filings, counts.transactions, counts.holdings, counts.reporting_owners
     );
     store.close().await;

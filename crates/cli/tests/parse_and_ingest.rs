@@ -144,6 +144,9 @@ fn demo_loads_the_sample_filings() {
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("41 new"), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(text.contains("41 new"), "{text}");
+    assert!(text.contains("linkable"), "the reference list is loaded: {text}");
+    assert!(text.contains("40 bars for AAPL"), "sample quotes are imported: {text}");
     assert!(!dir.path().join("unused.db").exists(), "the demo uses a temporary store");
 }
