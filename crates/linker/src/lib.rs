@@ -112,6 +112,7 @@ mod cues;
 mod error;
 mod eval;
 mod html;
+mod issuer;
 mod linker;
 mod names;
 mod products;

@@ -7,6 +7,7 @@ use marketdesk_core::Cik;
 use serde::{Deserialize, Serialize};
 
 use crate::LinkerError;
+use crate::issuer::{CUT_AT, issuer_key};
 use crate::products::ProductList;
 use crate::ticker::{SecurityKind, classify};
 
@@ -93,6 +94,8 @@ pub struct Reference {
     companies: Vec<Company>,
     by_ticker: HashMap<String, usize>,
     by_cik: HashMap<Cik, usize>,
+    /// Issuer-name keys, sorted, each with its company; `None` where two companies share a key.
+    by_issuer_key: Vec<(String, Option<usize>)>,
 }
 
 #[derive(Deserialize)]
@@ -181,6 +184,60 @@ impl Reference {
                 self.by_ticker.entry(s.ticker.clone()).or_insert(index);
             }
         }
+        let mut keys: Vec<(String, Option<usize>)> = self
+            .companies
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.main_ticker.is_some())
+            .map(|(i, c)| (issuer_key(&c.name), Some(i)))
+            .collect();
+        keys.sort();
+        keys.dedup_by(|later, first| {
+            let same = later.0 == first.0;
+            if same {
+                first.1 = None;
+            }
+            same
+        });
+        self.by_issuer_key = keys;
+    }
+
+    /// The listed company a 13F issuer name refers to ("AMAZON COM INC", "BK OF AMERICA CORP"),
+    /// matched on a normalised key, or as a prefix when the name was cut at 28 characters; `None`
+    /// when no company, or more than one, fits.
+    pub fn by_issuer_name(&self, name: &str) -> Option<&Company> {
+        let key = issuer_key(name);
+        if key.is_empty() {
+            return None;
+        }
+        let at = self.by_issuer_key.partition_point(|(k, _)| k.as_str() < key.as_str());
+        if let Some((k, hit)) = self.by_issuer_key.get(at)
+            && *k == key
+        {
+            return hit.map(|i| &self.companies[i]);
+        }
+        if name.trim().len() < CUT_AT {
+            return None;
+        }
+        // A cut name ends in a fragment ("... PROCESSING IN"): the rest must begin a key, and the
+        // fragment must begin that key's next word (or a dropped legal form); all fits must agree.
+        let (stem, fragment) = key.rsplit_once(' ').unwrap_or(("", key.as_str()));
+        let start = self.by_issuer_key.partition_point(|(k, _)| k.as_str() < stem);
+        let mut found = None;
+        for (k, hit) in &self.by_issuer_key[start..] {
+            let Some(rest) = k.strip_prefix(stem) else { break };
+            let next = rest.trim_start().split(' ').next().unwrap_or("");
+            let fits = if next.is_empty() { !stem.is_empty() } else { next.starts_with(fragment) };
+            if !fits || (!rest.is_empty() && !rest.starts_with(' ') && !stem.is_empty()) {
+                continue;
+            }
+            match (found, hit) {
+                (None, Some(i)) => found = Some(*i),
+                (Some(f), Some(i)) if f == *i => {}
+                _ => return None,
+            }
+        }
+        found.map(|i| &self.companies[i])
     }
 
     /// Records each CIK's position in SEC `company_tickers.json` (`{"0":{"cik_str",...},...}`,
