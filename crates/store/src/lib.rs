@@ -9,6 +9,7 @@
 //!
 //! It must not parse source formats, fetch anything or format output for people.
 
+mod cusips;
 mod error;
 mod ownership;
 mod quotes;
@@ -21,6 +22,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
+pub use cusips::CusipRecord;
 pub use error::{Error, Result};
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
 pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRecord};
