@@ -127,6 +127,9 @@ pub(crate) enum ReferenceCommand {
         #[arg(long, requires = "exchange_list")]
         size_order: Option<PathBuf>,
     },
+    /// The CUSIP map used to put tickers on 13F holdings.
+    #[command(subcommand)]
+    Cusips(CusipsCommand),
     /// Refresh the company list from EDGAR.
     Update {
         /// Download SEC's current lists (required: the only source today).
@@ -134,6 +137,25 @@ pub(crate) enum ReferenceCommand {
         from_edgar: bool,
         #[command(flatten)]
         edgar: EdgarAccess,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CusipsCommand {
+    /// Import a CUSIP map CSV with a `cusip` column and a `ticker` or `cik` column (optional
+    /// `name` and `class`); tickers resolve to companies through the reference list.
+    Import {
+        /// CSV file.
+        file: PathBuf,
+    },
+    /// Derive CUSIPs from 13F information tables, resolving issuer names to listed companies.
+    Derive {
+        /// 13F filings: files, directories and .zip archives.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Also write the map as CSV (how data/reference/cusips.csv is made).
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 

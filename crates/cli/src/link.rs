@@ -12,8 +12,11 @@ use anyhow::Context;
 use jiff::Timestamp;
 use marketdesk_edgar::fetch::EdgarClient;
 use marketdesk_linker::{Aliases, Linker, Reference, evaluate};
-use marketdesk_store::{CompanyRecord, ReferenceDocuments, SecurityRecord, Store};
+use marketdesk_store::{CompanyRecord, CusipRecord, ReferenceDocuments, SecurityRecord, Store};
 use serde_json::{Map, Value, json};
+
+/// CUSIPs derived from the 13F filings in `fixtures/edgar/13f` (`reference cusips derive`).
+const SHIPPED_CUSIPS: &str = include_str!("../../../data/reference/cusips.csv");
 
 /// Where EDGAR publishes the two lists.
 const EXCHANGE_LIST_PATH: &str = "files/company_tickers_exchange.json";
@@ -176,6 +179,7 @@ async fn store_reference(
     source: &str,
 ) -> anyhow::Result<ExitCode> {
     let reference = reference_from(&documents)?;
+    load_cusips(store, SHIPPED_CUSIPS, "shipped data/reference/cusips.csv", &reference).await?;
     let linkable = reference.companies().iter().filter(|c| c.is_linkable()).count();
     let companies = records(&reference);
     let n = store.replace_reference(&companies, &documents, source, Timestamp::now()).await?;
@@ -227,4 +231,164 @@ pub(crate) async fn update_from_edgar(
         &client.url(EXCHANGE_LIST_PATH),
     )
     .await
+}
+
+/// Reads a CUSIP map CSV: `cusip` plus `ticker` and/or `cik`, optional `name` and `class`.
+fn read_cusip_csv(
+    text: &str,
+    reference: &Reference,
+) -> anyhow::Result<(Vec<CusipRecord>, Vec<String>)> {
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+    let (_, header) = lines.next().context("empty file")?;
+    let names: Vec<String> = header
+        .split(',')
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect();
+    let col = |want: &[&str]| names.iter().position(|n| want.contains(&n.as_str()));
+    let cusip_col = col(&["cusip"]).context("no cusip column")?;
+    let (ticker_col, cik_col) = (col(&["ticker", "symbol"]), col(&["cik"]));
+    anyhow::ensure!(ticker_col.is_some() || cik_col.is_some(), "no ticker or cik column");
+    let (name_col, class_col) = (
+        col(&["name", "issuer", "issuer_name", "name_of_issuer"]),
+        col(&["class", "title_of_class"]),
+    );
+    let mut records = Vec::new();
+    let mut bad = Vec::new();
+    for (i, line) in lines {
+        let fields: Vec<&str> = line.split(',').map(|f| f.trim().trim_matches('"')).collect();
+        let get =
+            |c: Option<usize>| c.and_then(|c| fields.get(c).copied()).filter(|f| !f.is_empty());
+        let Some(cusip) = get(Some(cusip_col))
+            .filter(|c| c.len() == 9 && c.bytes().all(|b| b.is_ascii_alphanumeric()))
+        else {
+            bad.push(format!("line {}: no nine-character cusip", i + 1));
+            continue;
+        };
+        let given = get(ticker_col).map(str::to_ascii_uppercase);
+        let by_cik = get(cik_col)
+            .and_then(|c| marketdesk_core::Cik::parse(c).ok())
+            .and_then(|c| reference.by_cik(c));
+        let company = by_cik.or_else(|| given.as_deref().and_then(|t| reference.by_ticker(t)));
+        // A CUSIP belongs to one class of issue: keep the class ticker the map gives (GOOG).
+        let ticker = company.and_then(|c| {
+            given
+                .clone()
+                .filter(|t| c.securities.iter().any(|s| &s.ticker == t))
+                .or_else(|| c.main_ticker.clone())
+        });
+        records.push(CusipRecord {
+            cusip: cusip.to_ascii_uppercase(),
+            cik: company.map(|c| c.cik),
+            ticker,
+            issuer_name: get(name_col)
+                .map(str::to_owned)
+                .or_else(|| company.map(|c| c.name.clone()))
+                .unwrap_or_default(),
+            title_of_class: get(class_col).map(str::to_owned),
+        });
+    }
+    Ok((records, bad))
+}
+
+/// Loads a CUSIP map file into the store; rows are named on stderr when skipped.
+async fn load_cusips(
+    store: &Store,
+    text: &str,
+    source: &str,
+    reference: &Reference,
+) -> anyhow::Result<()> {
+    let (records, bad) =
+        read_cusip_csv(text, reference).with_context(|| format!("reading {source}"))?;
+    for b in &bad {
+        eprintln!("marketdesk: {source}: {b}");
+    }
+    let resolved = records.iter().filter(|r| r.cik.is_some()).count();
+    store.upsert_cusips(&records, source).await?;
+    println!(
+        "loaded {} CUSIPs ({resolved} resolved to listed companies) from {source}",
+        records.len()
+    );
+    Ok(())
+}
+
+/// `reference cusips import FILE`.
+pub(crate) async fn import_cusips(
+    store: &Store,
+    file: &Path,
+    db: &str,
+) -> anyhow::Result<ExitCode> {
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let reference = match stored_documents(db).await? {
+        Some(docs) => reference_from(&docs)?,
+        None => Reference::shipped()?,
+    };
+    load_cusips(store, &text, &file.display().to_string(), &reference).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `reference cusips derive PATHS... [--out FILE]`: CUSIPs and issuer names read from 13F
+/// information tables, resolved to listed companies through the reference list by issuer name.
+pub(crate) async fn derive_cusips(
+    store: &Store,
+    paths: &[PathBuf],
+    out: Option<&Path>,
+    db: &str,
+) -> anyhow::Result<ExitCode> {
+    let reference = match stored_documents(db).await? {
+        Some(docs) => reference_from(&docs)?,
+        None => Reference::shipped()?,
+    };
+    let mut by_cusip: std::collections::BTreeMap<String, CusipRecord> = Default::default();
+    let mut failed = 0usize;
+    for doc in marketdesk_edgar::Documents::new(paths) {
+        let parsed = doc.map_err(|e| e.to_string()).and_then(|d| {
+            marketdesk_edgar::parse_thirteen_f(&d.name, &d.bytes)
+                .map_err(|e| format!("{}: {e}", d.name))
+        });
+        let filing = match parsed {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("marketdesk: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        for p in filing.holdings {
+            let Some(cusip) = p.cusip.filter(|c| c.len() == 9) else { continue };
+            let name = p.name_of_issuer.unwrap_or_default();
+            let company = reference.by_issuer_name(&name);
+            by_cusip.entry(cusip.clone()).or_insert(CusipRecord {
+                cusip,
+                cik: company.map(|c| c.cik),
+                ticker: company.and_then(|c| c.main_ticker.clone()),
+                issuer_name: name,
+                title_of_class: p.title_of_class,
+            });
+        }
+    }
+    let records: Vec<CusipRecord> = by_cusip.into_values().collect();
+    let resolved = records.iter().filter(|r| r.cik.is_some()).count();
+    store.upsert_cusips(&records, "derived from 13F information tables").await?;
+    if let Some(out) = out {
+        let mut csv = String::from("cusip,cik,ticker,issuer_name,title_of_class\n");
+        for r in &records {
+            let field = |s: &str| s.replace([',', '"', '\n'], " ");
+            csv.push_str(&format!(
+                "{},{},{},{},{}\n",
+                r.cusip,
+                r.cik.map(|c| c.to_string()).unwrap_or_default(),
+                r.ticker.as_deref().unwrap_or(""),
+                field(&r.issuer_name),
+                field(r.title_of_class.as_deref().unwrap_or("")),
+            ));
+        }
+        std::fs::write(out, csv).with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    println!(
+        "derived {} CUSIPs ({resolved} resolved to listed companies) from {} paths",
+        records.len(),
+        paths.len()
+    );
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(crate::PARTIAL_FAILURE) })
 }

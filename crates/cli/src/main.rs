@@ -26,8 +26,8 @@ use marketdesk_store::Store;
 
 use crate::{
     cli::{
-        BenchCommand, Cli, Command, EdgarAccess, IngestCommand, IngestEdgarArgs, QuotesCommand,
-        ReferenceCommand,
+        BenchCommand, Cli, Command, CusipsCommand, EdgarAccess, IngestCommand, IngestEdgarArgs,
+        QuotesCommand, ReferenceCommand,
     },
     config::Config,
     edgar_online::{Ending, Range},
@@ -139,6 +139,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let code = match cmd {
                 ReferenceCommand::Load { exchange_list, size_order } => {
                     link::load(&store, exchange_list, size_order).await
+                }
+                ReferenceCommand::Cusips(CusipsCommand::Import { file }) => {
+                    link::import_cusips(&store, &file, &db_location(cli.db.as_deref())).await
+                }
+                ReferenceCommand::Cusips(CusipsCommand::Derive { paths, out }) => {
+                    let db = db_location(cli.db.as_deref());
+                    link::derive_cusips(&store, &paths, out.as_deref(), &db).await
                 }
                 ReferenceCommand::Update { edgar, .. } => {
                     let client = edgar_client(&config, &edgar)?;

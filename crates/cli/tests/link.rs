@@ -118,3 +118,55 @@ fn the_reference_list_loads_and_refreshes_from_edgar() {
     let out = link(&db, "{\"id\":\"x\",\"text\":\"Zyxwvut Robotics Inc. beat Apple Inc.\"}\n");
     assert_eq!(lines(&out)[0]["tickers"], serde_json::json!(["ZYXW"]), "the stored list is used");
 }
+
+#[test]
+fn a_cusip_map_imports_and_resolves_tickers_to_companies() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("m.db");
+    let csv = dir.path().join("map.csv");
+    std::fs::write(
+        &csv,
+        "cusip,ticker,name\n037833100,AAPL,APPLE INC\n02079K107,GOOG,ALPHABET INC\nshort,IBM,IBM\n88160R101,NOTLISTED,SOMETHING\n",
+    )
+    .expect("write");
+    let out =
+        marketdesk(&db).args(["reference", "cusips", "import"]).arg(&csv).output().expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("loaded 3 CUSIPs (2 resolved to listed companies)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stderr(&out).contains("line 4: no nine-character cusip"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_shipped_cusip_map_is_what_derive_makes_from_the_13f_fixtures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out_csv = dir.path().join("cusips.csv");
+    let out = marketdesk(&dir.path().join("m.db"))
+        .args(["reference", "cusips", "derive"])
+        .arg(support::fixture("edgar/13f"))
+        .arg("--out")
+        .arg(&out_csv)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let derived = std::fs::read_to_string(&out_csv).expect("written");
+    let shipped = std::fs::read_to_string(support::repo().join("data/reference/cusips.csv"))
+        .expect("shipped");
+    assert_eq!(
+        derived, shipped,
+        "regenerate with: marketdesk reference cusips derive fixtures/edgar/13f --out data/reference/cusips.csv"
+    );
+    assert!(derived.contains("037833100,0000320193,AAPL,APPLE INC,COM"));
+
+    // The shipped map is loaded with the company list.
+    let out =
+        marketdesk(&dir.path().join("m.db")).args(["reference", "load"]).output().expect("runs");
+    assert!(
+        stdout(&out).contains("resolved to listed companies) from shipped"),
+        "{}",
+        stdout(&out)
+    );
+}

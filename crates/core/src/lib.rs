@@ -8,12 +8,17 @@
 //!
 //! It must not do I/O, know about storage or HTTP, or depend on any other marketdesk crate.
 
+mod holdings;
 mod ids;
 mod num;
 mod ownership;
 mod quote;
 mod time;
 
+pub use holdings::{
+    AmendmentType, InvestmentDiscretion, Position, PutCall, ReportType, ShareType, ThirteenF,
+    ValueUnit,
+};
 pub use ids::{Accession, Cik, IdError};
 pub use ownership::{
     AcquiredDisposed, DerivativeTerms, Footnote, FootnoteRefs, Footnotes, Holding, Issuer,

@@ -19,6 +19,8 @@ pub mod index;
 mod ownership;
 mod scalar;
 mod source;
+mod thirteen_f;
+mod xml;
 
 #[cfg(feature = "fetch")]
 pub mod fetch;
@@ -27,3 +29,4 @@ pub use container::{Container, SecHeader, accession_in_path};
 pub use error::Error;
 pub use ownership::parse_ownership;
 pub use source::{Document, Documents, SourceError};
+pub use thirteen_f::{DocumentKind, detect, parse_thirteen_f};

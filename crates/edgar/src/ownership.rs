@@ -24,6 +24,7 @@ use crate::{
     container::{Container, accession_for},
     footnote,
     scalar::{boolean, collapse, date, number},
+    xml::{append_text, xml_error},
 };
 
 /// Parses one Form 3, 4 or 5 submission in any of its wrappers.
@@ -511,18 +512,6 @@ fn known(local: &[u8]) -> &'static str {
     }
 }
 
-fn xml_error(xml: &str, position: u64, message: impl std::fmt::Display) -> Error {
-    let pos = usize::try_from(position).unwrap_or(usize::MAX).min(xml.len());
-    let before = xml.as_bytes().get(..pos).unwrap_or_default();
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let column = pos - before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
-    Error::Xml {
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-        column: u32::try_from(column).unwrap_or(u32::MAX),
-        message: message.to_string(),
-    }
-}
-
 fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {
     let attr = e.try_get_attribute(name).ok()??;
     attr.unescape_value().ok().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
@@ -700,34 +689,8 @@ fn read(xml: &str) -> Result<DocFields, Error> {
                     text.truncate(frame.text_start);
                 }
             }
-            Event::Text(t) => {
-                // Layout between tags is most text; it only ever separates words.
-                if t.iter().all(u8::is_ascii_whitespace) {
-                    if !t.is_empty() {
-                        text.push(' ');
-                    }
-                } else {
-                    let content = t
-                        .xml10_content()
-                        .map_err(|e| xml_error(xml, reader.buffer_position(), e))?;
-                    text.push_str(&content);
-                }
-            }
-            Event::CData(c) => {
-                let content =
-                    c.xml10_content().map_err(|e| xml_error(xml, reader.buffer_position(), e))?;
-                text.push_str(&content);
-            }
-            Event::GeneralRef(r) => {
-                let name = r.decode().map_err(|e| xml_error(xml, reader.buffer_position(), e))?;
-                let Some(resolved) = resolve_entity(&name) else {
-                    return Err(xml_error(
-                        xml,
-                        reader.buffer_position(),
-                        format!("unknown entity &{name};"),
-                    ));
-                };
-                text.push_str(resolved.as_str());
+            ev @ (Event::Text(_) | Event::CData(_) | Event::GeneralRef(_)) => {
+                append_text(&ev, &mut text, xml, reader.buffer_position())?;
             }
             Event::Eof => break,
             Event::Empty(_)
@@ -750,27 +713,6 @@ fn read(xml: &str) -> Result<DocFields, Error> {
         return Err(Error::NotAFiling("no <ownershipDocument> element found".to_owned()));
     }
     Ok(doc)
-}
-
-/// Resolves `&name;`: the five predefined entities and numeric character references.
-fn resolve_entity(name: &str) -> Option<String> {
-    let predefined = match name {
-        "lt" => "<",
-        "gt" => ">",
-        "amp" => "&",
-        "apos" => "'",
-        "quot" => "\"",
-        _ => "",
-    };
-    if !predefined.is_empty() {
-        return Some(predefined.to_owned());
-    }
-    let num = name.strip_prefix('#')?;
-    let code = match num.strip_prefix(['x', 'X']) {
-        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-        None => num.parse().ok()?,
-    };
-    char::from_u32(code).filter(|c| *c != '\0').map(String::from)
 }
 
 #[cfg(test)]

@@ -40,6 +40,10 @@ fn canonical(word: &str) -> &str {
         "MANUFACTURING" | "MFG" => "MFG",
         "LABORATORY" => "LABS",
         "NATIONAL" | "NATL" => "NATL",
+        "WHOLESALE" | "WHSL" => "WHSL",
+        "MOTOR" | "MOTORS" | "MTR" | "MTRS" => "MTR",
+        "MACHINES" | "MACHS" => "MACHS",
+        "UTILITY" | "UTLITY" | "UTILITIES" | "UTILS" => "UTIL",
         "CORPORATE" => "CORPORATE",
         other => other,
     }
@@ -47,50 +51,97 @@ fn canonical(word: &str) -> &str {
 
 /// Words that name a legal form or a state or country of incorporation; dropped at the end.
 fn is_tag(word: &str) -> bool {
-    matches!(
-        word,
-        "INC"
-            | "INCORPORATED"
-            | "CORP"
-            | "CORPORATION"
-            | "CO"
-            | "COMPANY"
-            | "LTD"
-            | "LIMITED"
-            | "PLC"
-            | "LP"
-            | "LLC"
-            | "NV"
-            | "SA"
-            | "AG"
-            | "SE"
-            | "ASA"
-            | "AB"
-            | "OYJ"
-            | "SPA"
-            | "DEL"
-            | "DE"
-            | "NEW"
-            | "MD"
-            | "PA"
-            | "VA"
-            | "NY"
-            | "NJ"
-            | "TX"
-            | "OH"
-            | "MN"
-            | "WI"
-            | "IRELAND"
-            | "BERMUDA"
-            | "NETHERLANDS"
-            | "JERSEY"
-            | "SWITZERLAND"
-            | "CANADA"
-            | "CAYMAN"
-            | "ISLANDS"
-            | "UK"
-            | "HOLDCO"
-    )
+    const TAGS: &[&str] = &[
+        "INC",
+        "INCORPORATED",
+        "CORP",
+        "CORPORATION",
+        "CO",
+        "COMPANY",
+        "LTD",
+        "LIMITED",
+        "PLC",
+        "LP",
+        "LLC",
+        "NV",
+        "SA",
+        "AG",
+        "SE",
+        "ASA",
+        "AB",
+        "OYJ",
+        "SPA",
+        "DEL",
+        "NEW",
+        "IRELAND",
+        "BERMUDA",
+        "NETHERLANDS",
+        "JERSEY",
+        "SWITZERLAND",
+        "CANADA",
+        "CAYMAN",
+        "ISLANDS",
+        "UK",
+        "HOLDCO", // US state and territory codes, as SEC names tag them ("/MA/")
+        "AL",
+        "AK",
+        "AZ",
+        "AR",
+        "CA",
+        "CT",
+        "DE",
+        "FL",
+        "GA",
+        "HI",
+        "ID",
+        "IL",
+        "IA",
+        "KS",
+        "KY",
+        "LA",
+        "ME",
+        "MD",
+        "MA",
+        "MI",
+        "MN",
+        "MS",
+        "MO",
+        "MT",
+        "NE",
+        "NH",
+        "NJ",
+        "NM",
+        "NY",
+        "NC",
+        "ND",
+        "OH",
+        "OK",
+        "OR",
+        "PA",
+        "RI",
+        "SC",
+        "SD",
+        "TN",
+        "TX",
+        "UT",
+        "VT",
+        "VA",
+        "WA",
+        "WV",
+        "WI",
+        "WY",
+        "DC",
+        "PR",
+    ];
+    TAGS.contains(&word)
+}
+
+/// The key with its words in alphabetical order, for names the 13(f) list writes surname-first
+/// ("DISNEY WALT CO" for Walt Disney Co).
+pub(crate) fn sorted_key(key: &str) -> String {
+    let mut words: Vec<&str> = key.split(' ').collect();
+    words.sort_unstable();
+    words.join(" ")
 }
 
 /// The matching key of an issuer or company name.
@@ -126,6 +177,14 @@ mod tests {
         same("ALIBABA GROUP HLDG LTD", "Alibaba Group Holding Ltd");
         same("AMERICAN ELEC PWR CO INC", "AMERICAN ELECTRIC POWER CO INC");
         same("ACCENTURE PLC IRELAND", "Accenture plc");
+        same("AMERICAN TOWER CORP NEW", "AMERICAN TOWER CORP /MA/");
+        same("COSTCO WHSL CORP NEW", "COSTCO WHOLESALE CORP /NEW");
+        same("INTERNATIONAL BUSINESS MACHS", "INTERNATIONAL BUSINESS MACHINES CORP");
+        same("FORD MTR CO DEL", "FORD MOTOR CO");
+        assert_eq!(
+            sorted_key(&issuer_key("DISNEY WALT CO")),
+            sorted_key(&issuer_key("Walt Disney Co"))
+        );
         assert_ne!(issuer_key("APPLE INC"), issuer_key("APPLIED MATERIALS INC"));
     }
 }

@@ -7,7 +7,20 @@ use marketdesk_core::Cik;
 use serde::{Deserialize, Serialize};
 
 use crate::LinkerError;
-use crate::issuer::{CUT_AT, issuer_key};
+use crate::issuer::{CUT_AT, issuer_key, sorted_key};
+
+/// Sorts keys and marks a key shared by two companies as ambiguous (`None`).
+fn unique_keys(mut keys: Vec<(String, Option<usize>)>) -> Vec<(String, Option<usize>)> {
+    keys.sort();
+    keys.dedup_by(|later, first| {
+        let same = later.0 == first.0;
+        if same && later.1 != first.1 {
+            first.1 = None;
+        }
+        same
+    });
+    keys
+}
 use crate::products::ProductList;
 use crate::ticker::{SecurityKind, classify};
 
@@ -96,6 +109,8 @@ pub struct Reference {
     by_cik: HashMap<Cik, usize>,
     /// Issuer-name keys, sorted, each with its company; `None` where two companies share a key.
     by_issuer_key: Vec<(String, Option<usize>)>,
+    /// The same with each key's words in alphabetical order.
+    by_sorted_key: Vec<(String, Option<usize>)>,
 }
 
 #[derive(Deserialize)]
@@ -184,22 +199,15 @@ impl Reference {
                 self.by_ticker.entry(s.ticker.clone()).or_insert(index);
             }
         }
-        let mut keys: Vec<(String, Option<usize>)> = self
+        let keys: Vec<(String, Option<usize>)> = self
             .companies
             .iter()
             .enumerate()
             .filter(|(_, c)| c.main_ticker.is_some())
             .map(|(i, c)| (issuer_key(&c.name), Some(i)))
             .collect();
-        keys.sort();
-        keys.dedup_by(|later, first| {
-            let same = later.0 == first.0;
-            if same {
-                first.1 = None;
-            }
-            same
-        });
-        self.by_issuer_key = keys;
+        self.by_sorted_key = unique_keys(keys.iter().map(|(k, i)| (sorted_key(k), *i)).collect());
+        self.by_issuer_key = unique_keys(keys);
     }
 
     /// The listed company a 13F issuer name refers to ("AMAZON COM INC", "BK OF AMERICA CORP"),
@@ -237,7 +245,15 @@ impl Reference {
                 _ => return None,
             }
         }
-        found.map(|i| &self.companies[i])
+        if let Some(i) = found {
+            return Some(&self.companies[i]);
+        }
+        let sorted = sorted_key(&key);
+        let at = self.by_sorted_key.partition_point(|(k, _)| k.as_str() < sorted.as_str());
+        match self.by_sorted_key.get(at) {
+            Some((k, Some(i))) if *k == sorted => Some(&self.companies[*i]),
+            _ => None,
+        }
     }
 
     /// Records each CIK's position in SEC `company_tickers.json` (`{"0":{"cik_str",...},...}`,
