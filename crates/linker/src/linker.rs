@@ -271,7 +271,11 @@ impl Linker {
                 form,
                 ambiguity,
                 acronym,
-                exchange_or_index: cues::contains(cues::EXCHANGE_AND_INDEX, text),
+                // Texts keep raw entities ("S&amp;P 500"), so the spelling with one is the same name.
+                exchange_or_index: cues::contains(
+                    cues::EXCHANGE_AND_INDEX,
+                    &text.replace("&amp;", "&"),
+                ),
                 single_word: !text.contains(' '),
             }
         };

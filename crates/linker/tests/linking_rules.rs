@@ -242,3 +242,10 @@ fn mentions_are_sorted_and_disjoint_with_cik_and_confidence() {
     assert!(ms.windows(2).all(|w| w[0].end <= w[1].start), "{ms:?}");
     assert!(ms.iter().all(|m| m.cik.get() == 320193 && (0.5..=1.0).contains(&m.confidence)));
 }
+
+#[test]
+fn an_index_written_with_a_raw_entity_is_still_the_index() {
+    expect("Morgan Stanley: The S&amp;P 500 will fail to break out", &["MS"]);
+    expect("The S&P 500 hit a record", &[]);
+    expect("S&amp;P Global raised its dividend", &["SPGI"]);
+}
