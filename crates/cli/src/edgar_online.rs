@@ -10,8 +10,7 @@ use anyhow::Context;
 use jiff::{Timestamp, civil::Date};
 use marketdesk_edgar::{
     fetch::{EdgarClient, FetchError},
-    index::{business_days, daily_form_index_path, is_ownership_form, parse_index},
-    parse_ownership,
+    index::{business_days, daily_form_index_path, is_tracked_form, parse_index},
 };
 use marketdesk_store::Store;
 use tokio::task::JoinSet;
@@ -73,7 +72,7 @@ pub(crate) async fn ingest_from_edgar(
         }
         // One row per filer role: keep each accession once.
         let mut wanted: BTreeMap<String, String> = BTreeMap::new();
-        for e in entries.iter().filter(|e| is_ownership_form(&e.form_type)) {
+        for e in entries.iter().filter(|e| is_tracked_form(&e.form_type)) {
             if let Some(a) = e.accession() {
                 wanted.entry(a.to_string()).or_insert_with(|| e.file_name.clone());
             }
@@ -96,7 +95,7 @@ pub(crate) async fn ingest_from_edgar(
                     let url = client.url(&path);
                     match client.get(&path).await? {
                         Some(bytes) => {
-                            let parsed = parse_ownership(&url, &bytes).map_err(|e| e.to_string());
+                            let parsed = crate::ingest::parse_filing(&url, &bytes);
                             Ok((url, parsed))
                         }
                         None => Ok((url, Err("not found on EDGAR (404)".to_owned()))),

@@ -5,9 +5,12 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use marketdesk_core::OwnershipFiling;
-use marketdesk_edgar::{Document, SourceError, accession_in_path, parse_ownership};
-use marketdesk_store::{SourcedFiling, Store};
+use marketdesk_core::{OwnershipFiling, ThirteenF};
+use marketdesk_edgar::{
+    Document, DocumentKind, SourceError, accession_in_path, detect, parse_ownership,
+    parse_thirteen_f,
+};
+use marketdesk_store::{SourcedFiling, SourcedReport, Store};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 use serde::Serialize;
 
@@ -24,8 +27,10 @@ pub(crate) struct Summary {
     pub(crate) new: u64,
     /// Filings whose accession was already stored.
     pub(crate) already_present: u64,
-    /// Transactions newly stored.
+    /// Transactions newly stored (Forms 3, 4, 5).
     pub(crate) transactions: u64,
+    /// 13F positions newly stored.
+    pub(crate) positions_13f: u64,
     /// Inputs that failed and were recorded.
     pub(crate) errors: u64,
     /// Filings now superseded by an amendment (whole store).
@@ -38,12 +43,13 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "ingested {} filings ({} new, {} already present), {} transactions, {} superseded by \
-             amendments, {} errors in {:.2} s",
+            "ingested {} filings ({} new, {} already present), {} transactions, {} 13F positions, \
+             {} superseded by amendments, {} errors in {:.2} s",
             self.filings,
             self.new,
             self.already_present,
             self.transactions,
+            self.positions_13f,
             self.superseded,
             self.errors,
             self.seconds
@@ -51,13 +57,33 @@ impl std::fmt::Display for Summary {
     }
 }
 
+/// A filing of a kind marketdesk reads.
+pub(crate) enum ParsedFiling {
+    /// Form 3, 4 or 5.
+    Ownership(Box<OwnershipFiling>),
+    /// 13F-HR or 13F-NT.
+    ThirteenF(Box<ThirteenF>),
+}
+
 /// One parsed input, or why it failed.
-pub(crate) type Parsed = (String, Result<OwnershipFiling, String>);
+pub(crate) type Parsed = (String, Result<ParsedFiling, String>);
+
+/// Parses a filing of whichever kind its content shows.
+pub(crate) fn parse_filing(name: &str, bytes: &[u8]) -> Result<ParsedFiling, String> {
+    let parsed = match detect(bytes) {
+        DocumentKind::ThirteenF => {
+            parse_thirteen_f(name, bytes).map(|r| ParsedFiling::ThirteenF(Box::new(r)))
+        }
+        _ => parse_ownership(name, bytes).map(|f| ParsedFiling::Ownership(Box::new(f))),
+    };
+    parsed.map_err(|e| e.to_string())
+}
 
 /// Collects parsed filings into batches and writes them; records failures.
 pub(crate) struct Ingestor<'s> {
     store: &'s Store,
     batch: Vec<(String, OwnershipFiling)>,
+    reports: Vec<(String, ThirteenF)>,
     summary: Summary,
     started: Instant,
     progress: ProgressBar,
@@ -68,6 +94,7 @@ impl<'s> Ingestor<'s> {
         Ingestor {
             store,
             batch: Vec::with_capacity(BATCH),
+            reports: Vec::new(),
             summary: Summary::default(),
             started: Instant::now(),
             progress,
@@ -77,9 +104,16 @@ impl<'s> Ingestor<'s> {
     pub(crate) async fn accept(&mut self, (source, result): Parsed) -> anyhow::Result<()> {
         self.progress.inc(1);
         match result {
-            Ok(filing) => {
-                self.batch.push((source, filing));
+            Ok(ParsedFiling::Ownership(filing)) => {
+                self.batch.push((source, *filing));
                 if self.batch.len() >= BATCH {
+                    self.flush().await?;
+                }
+            }
+            Ok(ParsedFiling::ThirteenF(report)) => {
+                // A 13F can hold thousands of positions: a few make a batch.
+                self.reports.push((source, *report));
+                if self.reports.len() >= 8 {
                     self.flush().await?;
                 }
             }
@@ -97,6 +131,20 @@ impl<'s> Ingestor<'s> {
     }
 
     pub(crate) async fn flush(&mut self) -> anyhow::Result<()> {
+        if !self.reports.is_empty() {
+            let sourced: Vec<SourcedReport<'_>> =
+                self.reports.iter().map(|(s, r)| SourcedReport { source: s, report: r }).collect();
+            let outcome = self
+                .store
+                .insert_thirteen_f(&sourced, Timestamp::now())
+                .await
+                .context("storing 13F reports")?;
+            self.summary.filings += sourced.len() as u64;
+            self.summary.new += outcome.inserted;
+            self.summary.already_present += outcome.already_present;
+            self.summary.positions_13f += outcome.positions;
+            self.reports.clear();
+        }
         if self.batch.is_empty() {
             return Ok(());
         }
@@ -145,7 +193,7 @@ pub(crate) fn progress(total: Option<u64>, what: &str) -> ProgressBar {
 pub(crate) fn parse_document(doc: Result<Document, SourceError>) -> Parsed {
     match doc {
         Ok(d) => {
-            let parsed = parse_ownership(&d.name, &d.bytes).map_err(|e| e.to_string());
+            let parsed = parse_filing(&d.name, &d.bytes);
             (d.name, parsed)
         }
         Err(e) => (e.name, Err(e.message)),

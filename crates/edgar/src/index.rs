@@ -33,6 +33,13 @@ pub fn is_ownership_form(form_type: &str) -> bool {
     matches!(form_type, "3" | "3/A" | "4" | "4/A" | "5" | "5/A")
 }
 
+/// The forms marketdesk ingests: Forms 3, 4 and 5, and 13F reports and notices, with their
+/// amendments.
+pub fn is_tracked_form(form_type: &str) -> bool {
+    is_ownership_form(form_type)
+        || matches!(form_type, "13F-HR" | "13F-HR/A" | "13F-NT" | "13F-NT/A")
+}
+
 /// A row that could not be read, with its 1-based line number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BadLine {

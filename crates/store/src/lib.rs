@@ -14,6 +14,7 @@ mod error;
 mod ownership;
 mod quotes;
 mod reference;
+mod thirteen_f;
 
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -26,6 +27,7 @@ pub use cusips::CusipRecord;
 pub use error::{Error, Result};
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
 pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRecord};
+pub use thirteen_f::{ReportOutcome, SourcedReport};
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
