@@ -35,6 +35,26 @@ pub(crate) enum Command {
     /// Daily price bars: import CSV files, fetch from a quote service, show a ticker's change.
     #[command(subcommand)]
     Quotes(QuotesCommand),
+    /// A manager's 13F positions for a quarter (the latest by default), with the change
+    /// against the quarter before.
+    Holdings {
+        /// The manager's CIK.
+        manager_cik: String,
+        /// The quarter, YYYY-Qn.
+        #[arg(long)]
+        period: Option<String>,
+        /// One JSON object per position.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The stored 13F managers holding a company, each at its latest quarter.
+    Holders {
+        /// The company's ticker.
+        ticker: String,
+        /// One JSON object per holder.
+        #[arg(long)]
+        json: bool,
+    },
     /// Tag company mentions: JSON Lines {"id", "text"} on stdin, each written back with
     /// "tickers" and "mentions".
     Link(LinkArgs),

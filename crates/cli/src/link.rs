@@ -3,6 +3,7 @@
 
 use std::{
     collections::BTreeSet,
+    fmt::Write as _,
     io::{BufRead, BufWriter, Write},
     path::{Path, PathBuf},
     process::ExitCode,
@@ -130,18 +131,21 @@ pub(crate) fn eval(linker: &Linker, file: &Path, json: bool) -> anyhow::Result<E
         report.false_positives,
         report.false_negatives
     );
+    let mut text = String::new();
     for m in &report.misses {
-        println!("miss\t{}\t{}\t{}", m.id, m.ticker, m.cik);
+        writeln!(text, "miss\t{}\t{}\t{}", m.id, m.ticker, m.cik)?;
     }
     for f in &report.false_tags {
-        println!(
+        writeln!(
+            text,
             "false\t{}\t{}\t{}\t{}",
             f.id,
             f.ticker,
             f.cik,
             f.surface.as_deref().unwrap_or("")
-        );
+        )?;
     }
+    crate::emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 

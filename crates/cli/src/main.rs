@@ -6,6 +6,7 @@ mod bench;
 mod cli;
 mod config;
 mod edgar_online;
+mod holdings;
 mod ingest;
 mod link;
 mod quotes;
@@ -124,6 +125,18 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     quotes::change(&store, &ticker, as_of, json).await
                 }
             };
+            store.close().await;
+            code
+        }
+        Command::Holdings { manager_cik, period, json } => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = holdings::holdings(&store, &manager_cik, period.as_deref(), json).await;
+            store.close().await;
+            code
+        }
+        Command::Holders { ticker, json } => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = holdings::holders(&store, &ticker, json).await;
             store.close().await;
             code
         }
@@ -256,6 +269,15 @@ fn edgar_client(config: &Config, access: &EdgarAccess) -> anyhow::Result<EdgarCl
         client_config.initial_backoff = std::time::Duration::from_millis(ms);
     }
     Ok(EdgarClient::new(client_config)?)
+}
+
+/// Writes command output; a closed pipe (`| head`) ends it quietly instead of failing.
+pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
+    }
 }
 
 fn print_summary(summary: &ingest::Summary, json: bool) -> anyhow::Result<()> {

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use jiff::Timestamp;
-use marketdesk_core::{Position, ThirteenF};
+use marketdesk_core::{Cik, Position, ThirteenF};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -145,6 +145,55 @@ impl Store {
             })?);
         }
         Ok(Some(report))
+    }
+
+    /// Every stored report filed by `manager`, with positions.
+    pub async fn thirteen_f_for_manager(&self, manager: Cik) -> Result<Vec<ThirteenF>> {
+        let accessions: Vec<String> = sqlx::query_scalar(
+            "SELECT accession FROM thirteen_f_reports WHERE manager_cik = $1 \
+             ORDER BY report_period, filed_date, accession",
+        )
+        .bind(manager.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(accessions.len());
+        for a in accessions {
+            if let Some(r) = self.thirteen_f(&a).await? {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Managers that reported a position in any of `cusips`.
+    pub async fn thirteen_f_managers_holding(&self, cusips: &[String]) -> Result<Vec<Cik>> {
+        let mut found = std::collections::BTreeSet::new();
+        for cusip in cusips {
+            let rows: Vec<String> = sqlx::query_scalar(
+                "SELECT DISTINCT r.manager_cik FROM thirteen_f_positions p \
+                 JOIN thirteen_f_reports r ON r.accession = p.accession \
+                 WHERE p.cusip = $1 AND r.manager_cik IS NOT NULL",
+            )
+            .bind(cusip)
+            .fetch_all(&self.pool)
+            .await?;
+            for c in rows {
+                found.insert(Cik::parse(&c).map_err(|_| Error::Corrupt {
+                    table: "thirteen_f_reports",
+                    column: "manager_cik",
+                    value: c.clone(),
+                })?);
+            }
+        }
+        Ok(found.into_iter().collect())
+    }
+
+    /// The CUSIPs mapped to the company with `cik`.
+    pub async fn cusips_of(&self, cik: Cik) -> Result<Vec<String>> {
+        Ok(sqlx::query_scalar("SELECT cusip FROM cusips WHERE cik = $1 ORDER BY cusip")
+            .bind(cik.to_string())
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// Stored 13F reports and positions.

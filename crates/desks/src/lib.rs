@@ -1,0 +1,9 @@
+//! The desks: decisions about what deserves attention, made from stored filings.
+//!
+//! [`holdings`] is the 13F desk: a manager's positions for a quarter (amendments applied,
+//! rows of the same issue summed), compared with the quarter before (new, exited, increased,
+//! decreased), with top holdings and concentration.
+//!
+//! Every function is pure: filings in, decisions out. No I/O, no store, no clock.
+
+pub mod holdings;
