@@ -24,7 +24,7 @@ use crate::{
     container::{Container, accession_for},
     footnote,
     scalar::{boolean, collapse, date, number},
-    xml::{append_text, xml_error},
+    xml::{append_text, unclosed, xml_error},
 };
 
 /// Parses one Form 3, 4 or 5 submission in any of its wrappers.
@@ -701,13 +701,7 @@ fn read(xml: &str) -> Result<DocFields, Error> {
         }
     }
     if !stack.is_empty() {
-        let open: Vec<&str> =
-            stack.iter().map(|f| if f.name.is_empty() { "?" } else { f.name }).collect();
-        return Err(xml_error(
-            xml,
-            xml.len() as u64,
-            format!("document ends inside <{}>", open.join("><")),
-        ));
+        return Err(unclosed(xml, stack.iter().map(|f| f.name)));
     }
     if !seen_root {
         return Err(Error::NotAFiling("no <ownershipDocument> element found".to_owned()));

@@ -26,7 +26,7 @@ use crate::{
     Error,
     container::{Container, SecHeader, accession_for},
     scalar::{boolean, collapse, date, number},
-    xml::{append_text, xml_error},
+    xml::{append_text, unclosed, xml_error},
 };
 
 /// What kind of filing a document holds, judged by its content (the root elements of its XML).
@@ -520,13 +520,7 @@ fn read(xml: &str) -> Result<Block, Error> {
         }
     }
     if !stack.is_empty() {
-        let open: Vec<&str> =
-            stack.iter().map(|f| if f.name.is_empty() { "?" } else { f.name }).collect();
-        return Err(xml_error(
-            xml,
-            xml.len() as u64,
-            format!("document ends inside <{}>", open.join("><")),
-        ));
+        return Err(unclosed(xml, stack.iter().map(|f| f.name)));
     }
     Ok(match root {
         Some("edgarSubmission") => Block::Cover(Box::new(cover), ns_13f),

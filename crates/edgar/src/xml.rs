@@ -18,6 +18,13 @@ pub(crate) fn xml_error(xml: &str, position: u64, message: impl std::fmt::Displa
     }
 }
 
+/// The error for a document that ends with elements still open (a truncated file); unknown
+/// element names show as `?`.
+pub(crate) fn unclosed<'a>(xml: &str, open: impl Iterator<Item = &'a str>) -> Error {
+    let names: Vec<&str> = open.map(|n| if n.is_empty() { "?" } else { n }).collect();
+    xml_error(xml, xml.len() as u64, format!("document ends inside <{}>", names.join("><")))
+}
+
 /// Appends the text a text, CDATA or entity-reference event carries; other events add nothing.
 /// Layout whitespace between tags only ever separates words, so it becomes one space without
 /// being decoded.

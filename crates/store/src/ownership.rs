@@ -125,6 +125,27 @@ fn numbered<'a, T>(
         .collect()
 }
 
+/// Which of `accessions` the filings table holds.
+async fn stored_accessions(
+    conn: &mut sqlx::SqliteConnection,
+    accessions: &[&str],
+) -> Result<HashSet<String>> {
+    let mut found = HashSet::new();
+    for chunk in accessions.chunks(MAX_BINDS) {
+        let mut qb: QueryBuilder<Sqlite> =
+            QueryBuilder::new("SELECT accession FROM filings WHERE accession IN (");
+        let mut sep = qb.separated(", ");
+        for a in chunk {
+            sep.push_bind(*a);
+        }
+        qb.push(")");
+        for row in qb.build().persistent(false).fetch_all(&mut *conn).await? {
+            found.insert(row.try_get::<String, _>(0)?);
+        }
+    }
+    Ok(found)
+}
+
 /// Runs `INSERT INTO {head} VALUES ...` over `rows` in chunks that respect the bind limit.
 async fn insert_chunked<'r, T: 'r>(
     tx: &mut sqlx::SqliteConnection,
@@ -161,20 +182,8 @@ struct HoldRow<'a> {
 impl Store {
     /// Which of `accessions` are already stored.
     pub async fn existing_accessions(&self, accessions: &[&str]) -> Result<HashSet<String>> {
-        let mut found = HashSet::new();
-        for chunk in accessions.chunks(MAX_BINDS) {
-            let mut qb: QueryBuilder<Sqlite> =
-                QueryBuilder::new("SELECT accession FROM filings WHERE accession IN (");
-            let mut sep = qb.separated(", ");
-            for a in chunk {
-                sep.push_bind(*a);
-            }
-            qb.push(")");
-            for row in qb.build().fetch_all(&self.pool).await? {
-                found.insert(row.try_get::<String, _>(0)?);
-            }
-        }
-        Ok(found)
+        let mut conn = self.pool.acquire().await?;
+        stored_accessions(&mut conn, accessions).await
     }
 
     /// Stores a batch of filings in one transaction. Accessions already stored, and repeats
@@ -187,19 +196,7 @@ impl Store {
     ) -> Result<InsertOutcome> {
         let accessions: Vec<&str> = batch.iter().map(|f| f.filing.accession.as_str()).collect();
         let mut tx = self.pool.begin().await?;
-        let mut existing = HashSet::new();
-        for chunk in accessions.chunks(MAX_BINDS) {
-            let mut qb: QueryBuilder<Sqlite> =
-                QueryBuilder::new("SELECT accession FROM filings WHERE accession IN (");
-            let mut sep = qb.separated(", ");
-            for a in chunk {
-                sep.push_bind(*a);
-            }
-            qb.push(")");
-            for row in qb.build().fetch_all(&mut *tx).await? {
-                existing.insert(row.try_get::<String, _>(0)?);
-            }
-        }
+        let existing = stored_accessions(&mut tx, &accessions).await?;
         let mut seen = HashSet::new();
         let fresh: Vec<&SourcedFiling<'_>> = batch
             .iter()

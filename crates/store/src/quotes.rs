@@ -6,6 +6,10 @@ use sqlx::Row;
 
 use crate::{Error, Result, Store};
 
+fn stored_day(day: String) -> Result<Date> {
+    day.parse().map_err(|_| Error::Corrupt { table: "daily_bars", column: "day", value: day })
+}
+
 impl Store {
     /// Stores bars, replacing any already stored for the same ticker and day (a re-import of
     /// corrected data wins). Returns the number of bars written.
@@ -59,11 +63,7 @@ impl Store {
                 let volume: Option<i64> = r.try_get(5)?;
                 Ok(DailyBar {
                     ticker: ticker.to_owned(),
-                    date: day.parse().map_err(|_| Error::Corrupt {
-                        table: "daily_bars",
-                        column: "day",
-                        value: day.clone(),
-                    })?,
+                    date: stored_day(day)?,
                     open: r.try_get(1)?,
                     high: r.try_get(2)?,
                     low: r.try_get(3)?,
@@ -90,11 +90,7 @@ impl Store {
             let day: String = r.try_get(0)?;
             bars.push(DailyBar {
                 ticker: ticker.to_owned(),
-                date: day.parse().map_err(|_| Error::Corrupt {
-                    table: "daily_bars",
-                    column: "day",
-                    value: day.clone(),
-                })?,
+                date: stored_day(day)?,
                 open: None,
                 high: None,
                 low: None,
