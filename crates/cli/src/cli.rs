@@ -35,6 +35,33 @@ pub(crate) enum Command {
     /// Daily price bars: import CSV files, fetch from a quote service, show a ticker's change.
     #[command(subcommand)]
     Quotes(QuotesCommand),
+    /// Insider signals: open-market purchases, cluster buys, large sales and cluster sales,
+    /// strongest first.
+    Signals {
+        /// Only signals whose last trade is on or after this day.
+        #[arg(long)]
+        since: Option<jiff::civil::Date>,
+        /// Only this company.
+        #[arg(long)]
+        ticker: Option<String>,
+        /// Only this kind: purchase, cluster_buy, sale, cluster_sale.
+        #[arg(long)]
+        kind: Option<String>,
+        /// Days within which three insiders' trades form a cluster.
+        #[arg(long, default_value_t = 14)]
+        window_days: i64,
+        /// One JSON object per signal.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A company's insider trades, newest first.
+    Insiders {
+        /// The company's ticker.
+        ticker: String,
+        /// One JSON object per trade.
+        #[arg(long)]
+        json: bool,
+    },
     /// A manager's 13F positions for a quarter (the latest by default), with the change
     /// against the quarter before.
     Holdings {

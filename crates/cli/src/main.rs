@@ -10,6 +10,7 @@ mod holdings;
 mod ingest;
 mod link;
 mod quotes;
+mod signals;
 
 use std::{
     io::{BufWriter, IsTerminal, Write},
@@ -125,6 +126,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     quotes::change(&store, &ticker, as_of, json).await
                 }
             };
+            store.close().await;
+            code
+        }
+        Command::Signals { since, ticker, kind, window_days, json } => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = signals::run_signals(
+                &store,
+                since,
+                ticker.as_deref(),
+                kind.as_deref(),
+                window_days,
+                json,
+            )
+            .await;
+            store.close().await;
+            code
+        }
+        Command::Insiders { ticker, json } => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = signals::run_insiders(&store, &ticker, json).await;
             store.close().await;
             code
         }

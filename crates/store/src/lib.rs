@@ -11,6 +11,7 @@
 
 mod cusips;
 mod error;
+mod insiders;
 mod ownership;
 mod quotes;
 mod reference;
@@ -25,6 +26,7 @@ use sqlx::{
 
 pub use cusips::CusipRecord;
 pub use error::{Error, Result};
+pub use insiders::TradeRow;
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
 pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRecord};
 pub use thirteen_f::{ReportOutcome, SourcedReport};

@@ -1,0 +1,164 @@
+//! `marketdesk signals` and `marketdesk insiders`: the insider desk over the store.
+
+use std::{collections::HashMap, fmt::Write as _, process::ExitCode};
+
+use anyhow::Context;
+use jiff::civil::Date;
+use marketdesk_core::Cik;
+use marketdesk_desks::insider::{Config, Insider, SignalKind, Trade, role_of, signals};
+use marketdesk_store::{Store, TradeRow};
+use serde_json::json;
+
+/// The reference list's main ticker for each issuer, falling back to the symbol as filed (which
+/// can be stale: YHOO, LNKD).
+async fn tickers(store: &Store, rows: &[TradeRow]) -> anyhow::Result<HashMap<Cik, Option<String>>> {
+    let mut out = HashMap::new();
+    for r in rows {
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(r.issuer_cik) {
+            let listed = store.company_by_cik(r.issuer_cik).await?.and_then(|c| c.main_ticker);
+            slot.insert(listed.or_else(|| r.issuer_ticker.clone()));
+        }
+    }
+    Ok(out)
+}
+
+fn trades(rows: Vec<TradeRow>, tickers: &HashMap<Cik, Option<String>>) -> Vec<Trade> {
+    rows.into_iter()
+        .map(|r| Trade {
+            ticker: tickers.get(&r.issuer_cik).cloned().flatten(),
+            insiders: r
+                .owners
+                .iter()
+                .map(|o| {
+                    let (role, officer_or_director, c_suite) = role_of(
+                        o.is_director,
+                        o.is_officer,
+                        o.is_ten_percent_owner,
+                        o.officer_title.as_deref(),
+                        o.other_text.as_deref(),
+                    );
+                    Insider {
+                        cik: o.cik,
+                        name: o.name.clone().unwrap_or_default(),
+                        role,
+                        officer_or_director,
+                        c_suite,
+                    }
+                })
+                .collect(),
+            accession: r.accession,
+            issuer_cik: r.issuer_cik,
+            issuer_name: r.issuer_name,
+            date: r.date,
+            code: r.code,
+            shares: r.shares,
+            price: r.price,
+            owned_after: r.owned_after,
+            plan_10b5_1: r.plan_10b5_1,
+        })
+        .collect()
+}
+
+async fn issuer_of(store: &Store, ticker: &str) -> anyhow::Result<Cik> {
+    let ticker = ticker.to_ascii_uppercase();
+    Ok(store
+        .company_by_ticker(&ticker)
+        .await?
+        .with_context(|| {
+            format!("{ticker} is not in the reference list (marketdesk reference load)")
+        })?
+        .cik)
+}
+
+/// `signals [--since] [--ticker] [--kind] [--window-days] [--json]`.
+pub(crate) async fn run_signals(
+    store: &Store,
+    since: Option<Date>,
+    ticker: Option<&str>,
+    kind: Option<&str>,
+    window_days: i64,
+    json_out: bool,
+) -> anyhow::Result<ExitCode> {
+    let kind = kind
+        .map(|k| {
+            SignalKind::parse(k).with_context(|| {
+                format!("unknown kind {k:?}: purchase, cluster_buy, sale or cluster_sale")
+            })
+        })
+        .transpose()?;
+    let issuer = match ticker {
+        Some(t) => Some(issuer_of(store, t).await?),
+        None => None,
+    };
+    // Three years before `since` are read too: routine traders are told by their history.
+    let history_from = since.and_then(|d| d.checked_sub(jiff::Span::new().years(3)).ok());
+    let rows = store.insider_trades(history_from, issuer).await?;
+    let tickers = tickers(store, &rows).await?;
+    let config = Config { cluster_window_days: window_days, ..Config::default() };
+    let found = signals(&trades(rows, &tickers), &config);
+    let mut text = String::new();
+    for s in found
+        .iter()
+        .filter(|s| kind.is_none_or(|k| s.kind == k))
+        .filter(|s| since.is_none_or(|d| s.end_date >= d))
+    {
+        if json_out {
+            writeln!(text, "{}", serde_json::to_string(s)?)?;
+        } else {
+            writeln!(
+                text,
+                "{:>5.1}  {:<12} {:<6} {}  {}",
+                s.score,
+                serde_json::to_value(s.kind)?.as_str().unwrap_or(""),
+                s.ticker.as_deref().unwrap_or("--"),
+                s.end_date,
+                s.explanation
+            )?;
+        }
+    }
+    crate::emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `insiders TICKER [--json]`: every insider trade in the company, newest first.
+pub(crate) async fn run_insiders(
+    store: &Store,
+    ticker: &str,
+    json_out: bool,
+) -> anyhow::Result<ExitCode> {
+    let issuer = issuer_of(store, ticker).await?;
+    let rows = store.insider_trades(None, Some(issuer)).await?;
+    let tickers = tickers(store, &rows).await?;
+    let mut all = trades(rows, &tickers);
+    all.reverse();
+    let mut text = String::new();
+    for t in &all {
+        let who = t.insiders.first();
+        if json_out {
+            let line = json!({
+                "date": t.date.to_string(), "accession": t.accession, "ticker": t.ticker,
+                "insider": who.map(|i| i.name.clone()), "insider_cik": who.map(|i| i.cik),
+                "role": who.map(|i| i.role.clone()), "code": t.code, "shares": t.shares,
+                "price": t.price, "value_usd": t.value(), "owned_after": t.owned_after,
+                "plan_10b5_1": t.plan_10b5_1,
+            });
+            writeln!(text, "{line}")?;
+        } else {
+            writeln!(
+                text,
+                "{}  {:<28} {:<24} {}  {:>12} @ {:>9}  = {:>14}  after {:>12}{}",
+                t.date,
+                who.map_or("", |i| i.name.as_str()),
+                who.map_or("", |i| i.role.as_str()),
+                t.code,
+                t.shares,
+                t.price.map_or("--".to_owned(), |p| format!("{p:.2}")),
+                t.value().map_or("--".to_owned(), |v| format!("{v:.0}")),
+                t.owned_after.map_or("--".to_owned(), |v| v.to_string()),
+                if t.plan_10b5_1 { "  10b5-1" } else { "" }
+            )?;
+        }
+    }
+    crate::emit(&text)?;
+    Ok(ExitCode::SUCCESS)
+}
