@@ -193,6 +193,47 @@ pub(crate) async fn ingest(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
+/// Rewrites each replica's issuer CIK so that the copies spread over `issuers` companies.
+fn spread_issuers(doc: Document, i: usize, issuers: usize) -> Document {
+    let text = String::from_utf8_lossy(&doc.bytes);
+    let Some(start) = text.find("<issuerCik>") else { return doc };
+    let from = start + "<issuerCik>".len();
+    let Some(len) = text[from..].find("</issuerCik>") else { return doc };
+    let cik = format!("{:010}", 9_000_000 + i % issuers.max(1));
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..from]);
+    out.push_str(&cik);
+    out.push_str(&text[from + len..]);
+    Document { name: doc.name, bytes: out.into_bytes() }
+}
+
+/// Stores `n` replicated filings spread over 5,000 issuers, then times `marketdesk signals` over
+/// every stored transaction: the read, the conversion and the desk.
+pub(crate) async fn signals(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitCode> {
+    let docs = load(paths)?;
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let store = Store::open_sqlite(&dir.path().join("bench.db")).await?;
+    let replicas =
+        replicate(&docs, n).enumerate().map(|(i, d)| d.map(|d| spread_issuers(d, i, 5_000)));
+    let summary = crate::ingest::ingest_documents(&store, replicas).await?;
+    let start = Instant::now();
+    let cpu_start = thread_cpu_seconds();
+    let (rows, found) = crate::signals::all_signals(&store).await?;
+    let secs = start.elapsed().as_secs_f64();
+    let cpu = thread_cpu_seconds().zip(cpu_start).map(|(e, s)| e - s);
+    store.close().await;
+    println!(
+        "signals: {} stored transactions ({} non-derivative trades read) -> {} signals in {secs:.2} s \
+         (main thread CPU {:.2} s); peak RSS {:.0} MiB",
+        summary.transactions,
+        rows,
+        found,
+        cpu.unwrap_or(f64::NAN),
+        peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

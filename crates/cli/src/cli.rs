@@ -267,6 +267,15 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 100)]
         megabytes: usize,
     },
+    /// Store N filings (the fixtures replicated, spread over 5,000 issuers), then time the
+    /// insider desk over every stored transaction.
+    Signals {
+        /// How many filings (210,000 make about a million transactions).
+        #[arg(long, default_value_t = 210_000)]
+        filings: usize,
+        /// Filings to replicate (the shipped fixtures by default).
+        paths: Vec<PathBuf>,
+    },
     /// Ingest N filings (the fixtures replicated under new accession numbers) into a fresh
     /// SQLite store; reports time and peak memory.
     Ingest {

@@ -194,6 +194,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bench::parse(&default_paths(paths), seconds)
         }
         Command::Bench(BenchCommand::Link { files, megabytes }) => bench::link(&files, megabytes),
+        Command::Bench(BenchCommand::Signals { filings, paths }) => {
+            bench::signals(&default_paths(paths), filings).await
+        }
         Command::Bench(BenchCommand::Ingest { filings, paths }) => {
             bench::ingest(&default_paths(paths), filings).await
         }

@@ -120,6 +120,14 @@ pub(crate) async fn run_signals(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Every signal over every stored trade: (trades read, signals found), for the benchmark.
+pub(crate) async fn all_signals(store: &Store) -> anyhow::Result<(usize, usize)> {
+    let rows = store.insider_trades(None, None).await?;
+    let n = rows.len();
+    let tickers = tickers(store, &rows).await?;
+    Ok((n, signals(&trades(rows, &tickers), &Config::default()).len()))
+}
+
 /// `insiders TICKER [--json]`: every insider trade in the company, newest first.
 pub(crate) async fn run_insiders(
     store: &Store,
