@@ -1,60 +1,63 @@
 //! `marketdesk signals` and `marketdesk insiders`: the insider desk over the store.
 
-use std::{collections::HashMap, fmt::Write as _, process::ExitCode};
+use std::{collections::HashMap, fmt::Write as _, process::ExitCode, sync::Arc};
 
 use anyhow::Context;
 use jiff::civil::Date;
 use marketdesk_core::Cik;
 use marketdesk_desks::insider::{Config, Insider, SignalKind, Trade, role_of, signals};
-use marketdesk_store::{Store, TradeRow};
+use marketdesk_store::{Store, TradeFiling, TradeRow};
 use serde_json::json;
 
-/// The reference list's main ticker for each issuer, falling back to the symbol as filed (which
-/// can be stale: YHOO, LNKD).
-async fn tickers(store: &Store, rows: &[TradeRow]) -> anyhow::Result<HashMap<Cik, Option<String>>> {
-    let mut out = HashMap::new();
-    for r in rows {
-        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(r.issuer_cik) {
-            let listed = store.company_by_cik(r.issuer_cik).await?.and_then(|c| c.main_ticker);
-            slot.insert(listed.or_else(|| r.issuer_ticker.clone()));
-        }
-    }
-    Ok(out)
-}
-
-fn trades(rows: Vec<TradeRow>, tickers: &HashMap<Cik, Option<String>>) -> Vec<Trade> {
+/// Trades for the desk: each issuer's main ticker from the reference list, falling back to the
+/// symbol as filed (which can be stale: YHOO, LNKD); each filing's insiders built once.
+fn trades(rows: Vec<TradeRow>, tickers: &HashMap<Cik, String>) -> Vec<Trade> {
+    let mut per_filing: HashMap<*const TradeFiling, (Arc<[Insider]>, Option<String>)> =
+        HashMap::new();
     rows.into_iter()
-        .map(|r| Trade {
-            ticker: tickers.get(&r.issuer_cik).cloned().flatten(),
-            insiders: r
-                .owners
-                .iter()
-                .map(|o| {
-                    let (role, officer_or_director, c_suite) = role_of(
-                        o.is_director,
-                        o.is_officer,
-                        o.is_ten_percent_owner,
-                        o.officer_title.as_deref(),
-                        o.other_text.as_deref(),
-                    );
-                    Insider {
-                        cik: o.cik,
-                        name: o.name.clone().unwrap_or_default(),
-                        role,
-                        officer_or_director,
-                        c_suite,
-                    }
+        .map(|r| {
+            let f = &r.filing;
+            let (insiders, ticker) = per_filing
+                .entry(Arc::as_ptr(f))
+                .or_insert_with(|| {
+                    let insiders: Arc<[Insider]> = f
+                        .owners
+                        .iter()
+                        .map(|o| {
+                            let (role, officer_or_director, c_suite) = role_of(
+                                o.is_director,
+                                o.is_officer,
+                                o.is_ten_percent_owner,
+                                o.officer_title.as_deref(),
+                                o.other_text.as_deref(),
+                            );
+                            Insider {
+                                cik: o.cik,
+                                name: o.name.clone().unwrap_or_default(),
+                                role,
+                                officer_or_director,
+                                c_suite,
+                            }
+                        })
+                        .collect();
+                    let ticker =
+                        tickers.get(&f.issuer_cik).cloned().or_else(|| f.issuer_ticker.clone());
+                    (insiders, ticker)
                 })
-                .collect(),
-            accession: r.accession,
-            issuer_cik: r.issuer_cik,
-            issuer_name: r.issuer_name,
-            date: r.date,
-            code: r.code,
-            shares: r.shares,
-            price: r.price,
-            owned_after: r.owned_after,
-            plan_10b5_1: r.plan_10b5_1,
+                .clone();
+            Trade {
+                plan_10b5_1: r.plan_10b5_1(),
+                accession: f.accession.clone(),
+                issuer_cik: f.issuer_cik,
+                issuer_name: f.issuer_name.clone(),
+                ticker,
+                insiders,
+                date: r.date,
+                code: r.code,
+                shares: r.shares,
+                price: r.price,
+                owned_after: r.owned_after,
+            }
         })
         .collect()
 }
@@ -93,7 +96,7 @@ pub(crate) async fn run_signals(
     // Three years before `since` are read too: routine traders are told by their history.
     let history_from = since.and_then(|d| d.checked_sub(jiff::Span::new().years(3)).ok());
     let rows = store.insider_trades(history_from, issuer).await?;
-    let tickers = tickers(store, &rows).await?;
+    let tickers = store.main_tickers().await?;
     let config = Config { cluster_window_days: window_days, ..Config::default() };
     let found = signals(&trades(rows, &tickers), &config);
     let mut text = String::new();
@@ -124,7 +127,7 @@ pub(crate) async fn run_signals(
 pub(crate) async fn all_signals(store: &Store) -> anyhow::Result<(usize, usize)> {
     let rows = store.insider_trades(None, None).await?;
     let n = rows.len();
-    let tickers = tickers(store, &rows).await?;
+    let tickers = store.main_tickers().await?;
     Ok((n, signals(&trades(rows, &tickers), &Config::default()).len()))
 }
 
@@ -136,7 +139,7 @@ pub(crate) async fn run_insiders(
 ) -> anyhow::Result<ExitCode> {
     let issuer = issuer_of(store, ticker).await?;
     let rows = store.insider_trades(None, Some(issuer)).await?;
-    let tickers = tickers(store, &rows).await?;
+    let tickers = store.main_tickers().await?;
     let mut all = trades(rows, &tickers);
     all.reverse();
     let mut text = String::new();

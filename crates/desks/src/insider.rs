@@ -33,7 +33,7 @@ pub struct Insider {
 }
 
 /// One non-derivative transaction row of an effective (not superseded) filing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Trade {
     /// The filing.
     pub accession: String,
@@ -43,8 +43,9 @@ pub struct Trade {
     pub ticker: Option<String>,
     /// Its name.
     pub issuer_name: Option<String>,
-    /// Everyone on the filing; the first is the insider the trade is attributed to.
-    pub insiders: Vec<Insider>,
+    /// Everyone on the filing, shared by its rows; the first is the insider the trade is
+    /// attributed to.
+    pub insiders: std::sync::Arc<[Insider]>,
     /// Trade date.
     pub date: Date,
     /// Transaction code.
@@ -332,7 +333,7 @@ pub fn signals(trades: &[Trade], config: &Config) -> Vec<Signal> {
                 score: score.clamp(0.0, 100.0),
                 value_usd: value,
                 shares,
-                insiders: first.insiders.clone(),
+                insiders: first.insiders.to_vec(),
                 accessions: vec![first.accession.clone()],
                 transaction_codes: vec!["P".to_owned()],
                 start_date: start,
@@ -371,7 +372,7 @@ pub fn signals(trades: &[Trade], config: &Config) -> Vec<Signal> {
                 score: score.clamp(0.0, 100.0),
                 value_usd: value,
                 shares,
-                insiders: first.insiders.clone(),
+                insiders: first.insiders.to_vec(),
                 accessions: vec![first.accession.clone()],
                 transaction_codes: vec!["S".to_owned()],
                 start_date: start,
@@ -503,7 +504,7 @@ mod tests {
             issuer_cik: Cik::from(1u32),
             ticker: Some("XYZ".into()),
             issuer_name: Some("XYZ Corp".into()),
-            insiders: vec![who],
+            insiders: vec![who].into(),
             date: date.parse().expect("date"),
             code: code.into(),
             shares,
@@ -572,7 +573,7 @@ mod tests {
     fn joint_filers_are_one_insider() {
         let fund = insider(5, "10% owner", false);
         let mut joint = trade("a", fund.clone(), "2024-05-01", "P", 100.0, 10.0);
-        joint.insiders.push(insider(6, "Director", false));
+        joint.insiders = vec![fund, insider(6, "Director", false)].into();
         let trades =
             vec![joint, trade("b", insider(2, "CEO", true), "2024-05-02", "P", 100.0, 10.0)];
         assert!(!kinds(&signals(&trades, &Config::default())).contains(&SignalKind::ClusterBuy));

@@ -26,7 +26,7 @@ use sqlx::{
 
 pub use cusips::CusipRecord;
 pub use error::{Error, Result};
-pub use insiders::TradeRow;
+pub use insiders::{TradeFiling, TradeRow};
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
 pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRecord};
 pub use thirteen_f::{ReportOutcome, SourcedReport};
