@@ -74,10 +74,19 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The "smart money" managers the 13F desk follows ([smart_money] watchlist).
+    Watchlist {
+        /// One JSON object per manager.
+        #[arg(long)]
+        json: bool,
+    },
     /// The stored 13F managers holding a company, each at its latest quarter.
     Holders {
         /// The company's ticker.
         ticker: String,
+        /// Only managers on the watchlist.
+        #[arg(long)]
+        tracked: bool,
         /// One JSON object per holder.
         #[arg(long)]
         json: bool,

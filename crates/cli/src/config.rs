@@ -12,6 +12,33 @@ use serde::Deserialize;
 pub(crate) struct Config {
     pub(crate) edgar: EdgarConfig,
     pub(crate) quotes: QuotesConfig,
+    pub(crate) smart_money: SmartMoneyConfig,
+}
+
+/// `[smart_money]`: the managers the 13F desk follows.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct SmartMoneyConfig {
+    /// A watchlist file (`[[manager]] cik, name, person`); the shipped list when unset.
+    pub(crate) watchlist: Option<PathBuf>,
+}
+
+/// The shipped watchlist of well-known long-term investors.
+const SHIPPED_WATCHLIST: &str = include_str!("../../../data/watchlist.toml");
+
+impl SmartMoneyConfig {
+    /// The configured watchlist, or the shipped one.
+    pub(crate) fn watchlist(&self) -> anyhow::Result<marketdesk_desks::holdings::Watchlist> {
+        let (text, source) = match &self.watchlist {
+            Some(p) => (
+                std::fs::read_to_string(p)
+                    .with_context(|| format!("cannot read watchlist {}", p.display()))?,
+                p.display().to_string(),
+            ),
+            None => (SHIPPED_WATCHLIST.to_owned(), "data/watchlist.toml".to_owned()),
+        };
+        toml::from_str(&text).with_context(|| format!("invalid watchlist {source}"))
+    }
 }
 
 /// `[quotes]`: where daily bars come from besides imported files.
@@ -90,6 +117,13 @@ mod tests {
         let c: Config = toml::from_str("[edgar]\nuser_agent = \"A b@c.d\"\n").expect("parses");
         assert_eq!(c.edgar.user_agent.as_deref(), Some("A b@c.d"));
         assert_eq!(c.edgar.max_requests_per_second, 10.0);
+    }
+
+    #[test]
+    fn the_shipped_watchlist_reads() {
+        let w = SmartMoneyConfig::default().watchlist().expect("shipped list");
+        assert!(w.managers.len() >= 5);
+        assert!(w.tracks(marketdesk_core::Cik::parse("1067983").expect("cik")));
     }
 
     #[test]

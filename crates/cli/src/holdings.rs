@@ -5,7 +5,7 @@ use std::{collections::BTreeMap, fmt::Write as _, process::ExitCode};
 use anyhow::Context;
 use marketdesk_core::{Cik, ThirteenF};
 use marketdesk_desks::holdings::{
-    PositionChange, Quarter, compare, concentration, positions_for_quarter,
+    PositionChange, Quarter, Watchlist, compare, concentration, positions_for_quarter,
 };
 use marketdesk_store::Store;
 use serde_json::json;
@@ -129,6 +129,8 @@ pub(crate) async fn holdings(
 pub(crate) async fn holders(
     store: &Store,
     ticker: &str,
+    watchlist: &Watchlist,
+    only_tracked: bool,
     json_out: bool,
 ) -> anyhow::Result<ExitCode> {
     let ticker = ticker.to_ascii_uppercase();
@@ -142,11 +144,15 @@ pub(crate) async fn holders(
     );
     let mut text = String::new();
     for manager in store.thirteen_f_managers_holding(&cusips).await? {
+        let tracked = watchlist.tracks(manager);
+        if only_tracked && !tracked {
+            continue;
+        }
         let Some(mq) = manager_quarter(store, manager, None).await? else { continue };
         for c in mq.changes.iter().filter(|c| cusips.contains(&c.holding.cusip)) {
             if json_out {
                 let line = json!({
-                    "ticker": ticker, "cik": company.cik, "manager_cik": manager,
+                    "ticker": ticker, "cik": company.cik, "manager_cik": manager, "tracked": tracked,
                     "manager_name": mq.name, "period": mq.period.to_string(),
                     "cusip": c.holding.cusip, "shares": c.holding.shares,
                     "value_usd": c.holding.value_usd, "put_call": label(c.holding.put_call),

@@ -155,9 +155,29 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             code
         }
-        Command::Holders { ticker, json } => {
+        Command::Watchlist { json } => {
+            let watchlist = config.smart_money.watchlist()?;
+            let mut text = String::new();
+            for m in &watchlist.managers {
+                if json {
+                    text.push_str(&serde_json::to_string(m)?);
+                } else {
+                    text.push_str(&format!(
+                        "{}  {}{}",
+                        m.cik,
+                        m.name,
+                        m.person.as_deref().map(|p| format!(" ({p})")).unwrap_or_default()
+                    ));
+                }
+                text.push('\n');
+            }
+            emit(&text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Holders { ticker, tracked, json } => {
             let store = open_store(&db_location(cli.db.as_deref())).await?;
-            let code = holdings::holders(&store, &ticker, json).await;
+            let watchlist = config.smart_money.watchlist()?;
+            let code = holdings::holders(&store, &ticker, &watchlist, tracked, json).await;
             store.close().await;
             code
         }

@@ -63,6 +63,22 @@ fn holdings_compare_with_the_quarter_before_and_holders_find_the_manager() {
         (Some("LTS One Management LP"), Some(65000.0))
     );
 
+    assert_eq!(h["tracked"], false, "LTS One is not on the shipped watchlist");
+    assert_eq!(stdout(&run(&["holders", "MSFT", "--tracked"])).trim(), "");
+    let list = dir.path().join("watch.toml");
+    std::fs::write(&list, "[[manager]]\ncik = \"0001894188\"\nname = \"LTS One\"\n")
+        .expect("write");
+    let config = dir.path().join("m.toml");
+    std::fs::write(
+        &config,
+        format!("[smart_money]\nwatchlist = {:?}\n", list.display().to_string()),
+    )
+    .expect("write");
+    let cfg = config.to_str().expect("utf-8");
+    let tracked = stdout(&run(&["--config", cfg, "holders", "MSFT", "--tracked", "--json"]));
+    assert!(tracked.contains("\"tracked\":true"), "{tracked}");
+    assert!(stdout(&run(&["--config", cfg, "watchlist"])).contains("0001894188  LTS One"));
+
     let none = marketdesk(&db).args(["holdings", "1234"]).output().expect("runs");
     assert_eq!(none.status.code(), Some(2));
     assert!(stderr(&none).contains("no 13F holdings stored for manager 0000001234"));

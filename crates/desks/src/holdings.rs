@@ -6,6 +6,33 @@ use jiff::civil::Date;
 use marketdesk_core::{AmendmentType, PutCall, ThirteenF};
 use serde::Serialize;
 
+/// A manager the desk follows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct TrackedManager {
+    /// The manager's CIK.
+    pub cik: marketdesk_core::Cik,
+    /// The manager's name.
+    pub name: String,
+    /// The investor people know it by.
+    #[serde(default)]
+    pub person: Option<String>,
+}
+
+/// The watchlist of "smart money" managers.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct Watchlist {
+    /// The managers, in the file's order.
+    #[serde(rename = "manager", default)]
+    pub managers: Vec<TrackedManager>,
+}
+
+impl Watchlist {
+    /// Whether `cik` is on the list.
+    pub fn tracks(&self, cik: marketdesk_core::Cik) -> bool {
+        self.managers.iter().any(|m| m.cik == cik)
+    }
+}
+
 /// A calendar quarter, written `2024-Q4`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Quarter {
