@@ -113,3 +113,31 @@ fn insiders_lists_a_companys_trades_newest_first() {
     }
     assert!(rows.iter().any(|r| r["code"] == "M"), "every code is listed, not only signals");
 }
+
+#[test]
+fn an_amended_purchase_replaces_the_original() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("m.db");
+    let original =
+        std::fs::read_to_string(fixture("edgar/ownership/form4_TSLA_0001494730-11-000006.xml"))
+            .expect("fixture");
+    let amended = original
+        .replace("<documentType>4</documentType>", "<documentType>4/A</documentType><dateOfOriginalSubmission>2011-06-10</dateOfOriginalSubmission>")
+        .replace("<value>1416000</value>", "<value>1000000</value>");
+    assert_ne!(amended, original);
+    let amendment = dir.path().join("0001494730-11-000009.xml");
+    std::fs::write(&amendment, amended).expect("write");
+    let out = marketdesk(&db)
+        .args(["ingest", "edgar"])
+        .arg(fixture("edgar/ownership/form4_TSLA_0001494730-11-000006.xml"))
+        .arg(&amendment)
+        .output()
+        .expect("runs");
+    assert!(stdout(&out).contains("1 superseded"), "{}", stdout(&out));
+    let signals = json_lines(
+        &marketdesk(&db).args(["signals", "--json", "--kind", "purchase"]).output().expect("runs"),
+    );
+    assert_eq!(signals.len(), 1, "one purchase, not one per filing");
+    assert_eq!(signals[0]["accessions"], serde_json::json!(["0001494730-11-000009"]));
+    assert!((signals[0]["value_usd"].as_f64().expect("value") - 1_000_000.0 * 28.76).abs() < 0.01);
+}

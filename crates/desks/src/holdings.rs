@@ -280,3 +280,58 @@ mod tests {
         assert_eq!(concentration(&[], 10), None);
     }
 }
+
+#[cfg(test)]
+mod amendment_tests {
+    use super::*;
+
+    fn report(
+        accession: &str,
+        filed: &str,
+        amendment: Option<&str>,
+        rows: &[(&str, f64)],
+    ) -> ThirteenF {
+        let holdings: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(cusip, shares)| {
+                serde_json::json!({"cusip": cusip, "shares_or_principal": shares, "value_usd": 100,
+                    "value_as_filed": null, "voting_sole": null, "voting_shared": null,
+                    "voting_none": null})
+            })
+            .collect();
+        serde_json::from_value(serde_json::json!({
+            "accession": accession,
+            "filed_date": filed,
+            "report_period": "2024-03-31",
+            "is_amendment": amendment.is_some(),
+            "amendment_type": amendment,
+            "has_information_table": true,
+            "table_value_total": null,
+            "holdings": holdings,
+        }))
+        .expect("a report")
+    }
+
+    #[test]
+    fn a_restatement_replaces_and_new_holdings_add() {
+        let original =
+            report("0000000001-24-000001", "2024-05-10", None, &[("A", 10.0), ("B", 5.0)]);
+        let restated =
+            report("0000000001-24-000002", "2024-05-20", Some("RESTATEMENT"), &[("A", 12.0)]);
+        let added =
+            report("0000000001-24-000003", "2024-05-30", Some("NEW HOLDINGS"), &[("C", 3.0)]);
+        let cusips =
+            |hs: Vec<Holding>| hs.into_iter().map(|h| (h.cusip, h.shares)).collect::<Vec<_>>();
+        assert_eq!(cusips(positions_for_quarter(&[&original, &restated])), [("A".into(), 12.0)]);
+        let mut all = cusips(positions_for_quarter(&[&added, &original]));
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(all, [("A".into(), 10.0), ("B".into(), 5.0), ("C".into(), 3.0)]);
+    }
+
+    #[test]
+    fn rows_of_one_issue_are_summed() {
+        let r = report("0000000001-24-000001", "2024-05-10", None, &[("A", 10.0), ("A", 5.0)]);
+        let hs = positions_for_quarter(&[&r]);
+        assert_eq!((hs.len(), hs[0].shares, hs[0].value_usd), (1, 15.0, Some(200)));
+    }
+}
