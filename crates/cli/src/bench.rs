@@ -39,7 +39,7 @@ pub(crate) fn parse(paths: &[PathBuf], seconds: f64) -> anyhow::Result<ExitCode>
     let secs = start.elapsed().as_secs_f64();
     let cpu = thread_cpu_seconds().zip(cpu_start).map(|(end, start)| end - start);
     let filings = rounds * docs.len() as u64;
-    println!(
+    say!(
         "parse: {} filings ({} distinct, {:.1} KiB average) in {secs:.2} s on one thread: \
          {:.0} filings/s, {:.1} MB/s",
         filings,
@@ -49,7 +49,7 @@ pub(crate) fn parse(paths: &[PathBuf], seconds: f64) -> anyhow::Result<ExitCode>
         (rounds as f64 * bytes as f64) / secs / 1e6,
     );
     if let Some(cpu) = cpu {
-        println!(
+        say!(
             "cpu-time throughput: {:.0} filings per CPU-second ({cpu:.2} s of CPU)",
             filings as f64 / cpu
         );
@@ -131,7 +131,7 @@ pub(crate) fn link(files: &[PathBuf], megabytes: usize) -> anyhow::Result<ExitCo
     let cpu_start = thread_cpu_seconds();
     let m = marketdesk_linker::measure(&reference, &aliases, &corpus, 5, 0.0);
     let cpu = thread_cpu_seconds().zip(cpu_start).map(|(end, start)| end - start);
-    println!(
+    say!(
         "link: {:.1} MB ({} texts from {} files) in {:.2} s on one thread: {:.1} MB/s, {} mentions",
         m.bytes as f64 / 1e6,
         texts.len(),
@@ -140,7 +140,7 @@ pub(crate) fn link(files: &[PathBuf], megabytes: usize) -> anyhow::Result<ExitCo
         m.megabytes_per_second,
         m.mentions
     );
-    println!(
+    say!(
         "build: {:.1} ms for {} companies and {} name patterns; linker heap {:.1} MiB; process peak RSS {:.0} MiB",
         m.build_seconds * 1e3,
         m.companies,
@@ -149,7 +149,7 @@ pub(crate) fn link(files: &[PathBuf], megabytes: usize) -> anyhow::Result<ExitCo
         peak_rss_mib().unwrap_or(f64::NAN)
     );
     if let Some(cpu) = cpu {
-        println!("cpu time: {cpu:.2} s (5 builds and the link pass)");
+        say!("cpu time: {cpu:.2} s (5 builds and the link pass)");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -182,7 +182,7 @@ pub(crate) async fn ingest(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitCo
     store.close().await;
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
     anyhow::ensure!(summary.new == n as u64, "expected {n} new filings, stored {}", summary.new);
-    println!(
+    say!(
         "ingest: {n} filings ({} transactions) into SQLite in {secs:.2} s: {:.0} filings/s; \
          peak RSS {:.0} MiB; database {:.0} MiB",
         summary.transactions,
@@ -222,7 +222,7 @@ pub(crate) async fn signals(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitC
     let secs = start.elapsed().as_secs_f64();
     let cpu = thread_cpu_seconds().zip(cpu_start).map(|(e, s)| e - s);
     store.close().await;
-    println!(
+    say!(
         "signals: {} stored transactions ({} non-derivative trades read) -> {} signals in {secs:.2} s \
          (main thread CPU {:.2} s); peak RSS {:.0} MiB",
         summary.transactions,

@@ -117,10 +117,10 @@ pub(crate) fn eval(linker: &Linker, file: &Path, json: bool) -> anyhow::Result<E
     let report =
         evaluate(linker, &text).with_context(|| format!("evaluating {}", file.display()))?;
     if json {
-        println!("{}", serde_json::to_string(&report)?);
+        say!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    say!(
         "{}: {} lines; precision {:.4}, recall {:.4}, F1 {:.4} (TP {}, FP {}, FN {})",
         file.display(),
         report.lines,
@@ -183,13 +183,13 @@ async fn store_reference(
     source: &str,
 ) -> anyhow::Result<ExitCode> {
     let reference = reference_from(&documents)?;
-    load_cusips(store, SHIPPED_CUSIPS, "shipped data/reference/cusips.csv", &reference).await?;
     let linkable = reference.companies().iter().filter(|c| c.is_linkable()).count();
     let companies = records(&reference);
     let n = store.replace_reference(&companies, &documents, source, Timestamp::now()).await?;
-    println!(
+    say!(
         "loaded {n} companies ({linkable} linkable: listed on NYSE, Nasdaq or Cboe) from {source}"
     );
+    load_cusips(store, SHIPPED_CUSIPS, "shipped data/reference/cusips.csv", &reference).await?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -308,10 +308,7 @@ async fn load_cusips(
     }
     let resolved = records.iter().filter(|r| r.cik.is_some()).count();
     store.upsert_cusips(&records, source).await?;
-    println!(
-        "loaded {} CUSIPs ({resolved} resolved to listed companies) from {source}",
-        records.len()
-    );
+    say!("loaded {} CUSIPs ({resolved} resolved to listed companies) from {source}", records.len());
     Ok(())
 }
 
@@ -389,7 +386,7 @@ pub(crate) async fn derive_cusips(
         }
         std::fs::write(out, csv).with_context(|| format!("cannot write {}", out.display()))?;
     }
-    println!(
+    say!(
         "derived {} CUSIPs ({resolved} resolved to listed companies) from {} paths",
         records.len(),
         paths.len()

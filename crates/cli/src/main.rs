@@ -2,6 +2,13 @@
 //! together and reports to people. Library crates do the work; this crate owns process concerns
 //! (exit codes, signals, progress bars, logging) and nothing else.
 
+/// `println!` that ends quietly when stdout is a closed pipe (`| head`) instead of panicking.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        crate::emit_ignoring_errors(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod bench;
 mod cli;
 mod config;
@@ -315,6 +322,11 @@ fn edgar_client(config: &Config, access: &EdgarAccess) -> anyhow::Result<EdgarCl
     Ok(EdgarClient::new(client_config)?)
 }
 
+/// Writes a line for `say!`; output that cannot be written (a closed pipe) is dropped.
+pub(crate) fn emit_ignoring_errors(text: &str) {
+    let _ = emit(text);
+}
+
 /// Writes command output; a closed pipe (`| head`) ends it quietly instead of failing.
 pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -326,9 +338,9 @@ pub(crate) fn emit(text: &str) -> anyhow::Result<()> {
 
 fn print_summary(summary: &ingest::Summary, json: bool) -> anyhow::Result<()> {
     if json {
-        println!("{}", serde_json::to_string(summary)?);
+        say!("{}", serde_json::to_string(summary)?);
     } else {
-        println!("{summary}");
+        say!("{summary}");
     }
     Ok(())
 }
@@ -350,7 +362,6 @@ async fn demo(db: Option<&str>, data: Option<PathBuf>) -> anyhow::Result<ExitCod
         }
     };
     let store = open_store(&location).await?;
-    print!("company reference list: ");
     link::load(&store, None, None).await?;
     let mut quote_files: Vec<PathBuf> = std::fs::read_dir(data.join("quotes"))
         .with_context(|| format!("reading {}", data.join("quotes").display()))?
@@ -359,15 +370,22 @@ async fn demo(db: Option<&str>, data: Option<PathBuf>) -> anyhow::Result<ExitCod
         .collect();
     quote_files.sort();
     quotes::import(&store, &quote_files, None).await?;
-    let summary =
-        ingest::ingest_documents(&store, Documents::new(&[data.join("edgar/ownership")])).await?;
-    println!("EDGAR insider filings: {summary}");
+    let edgar = [data.join("edgar/ownership"), data.join("edgar/13f")];
+    let summary = ingest::ingest_documents(&store, Documents::new(&edgar)).await?;
+    say!("EDGAR filings (Forms 3/4/5 and 13F): {summary}");
     let counts = store.counts().await?;
     let kept = if db.is_some() { "" } else { " (temporary: pass --db PATH to keep it)" };
-    println!(
-        "store {location}{kept}: {} filings, {} transactions, {} holdings, {} reporting owners",
-        counts.filings, counts.transactions, counts.holdings, counts.reporting_owners
+    let (reports, positions) = store.thirteen_f_counts().await?;
+    say!(
+        "store {location}{kept}: {} insider filings ({} transactions, {} holdings, {} reporting \
+         owners), {reports} 13F reports ({positions} positions)",
+        counts.filings,
+        counts.transactions,
+        counts.holdings,
+        counts.reporting_owners
     );
+    say!("\ntop insider signals:");
+    signals::run_signals(&store, None, None, None, 14, false).await?;
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -46,7 +46,7 @@ pub(crate) async fn import(
         let written = store.upsert_daily_bars(&bars, &name).await.context("storing bars")?;
         let mut tickers: Vec<&str> = bars.iter().map(|b| b.ticker.as_str()).collect();
         tickers.dedup();
-        println!(
+        say!(
             "{name}: {written} bars for {} ({} rows skipped)",
             if tickers.is_empty() { "no ticker".to_owned() } else { tickers.join(", ") },
             bad.len()
@@ -73,7 +73,7 @@ pub(crate) async fn fetch(
         match provider.daily(&ticker).await {
             Ok(bars) => {
                 let written = store.upsert_daily_bars(&bars, url).await?;
-                println!("{ticker}: {written} bars");
+                say!("{ticker}: {written} bars");
             }
             Err(e) => {
                 eprintln!("marketdesk: {ticker}: {e}");
@@ -112,9 +112,9 @@ pub(crate) async fn change(
             "change": change,
             "display": format_change(change.map(|c| c.percent)),
         });
-        println!("{value}");
+        say!("{value}");
     } else {
-        println!("{ticker} {}", format_change(change.map(|c| c.percent)));
+        say!("{ticker} {}", format_change(change.map(|c| c.percent)));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -145,8 +145,10 @@ fn demo_loads_the_sample_filings() {
         .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.contains("41 new"), "{text}");
+    assert!(text.contains("46 new"), "41 insider filings and 5 13F reports: {text}");
     assert!(text.contains("linkable"), "the reference list is loaded: {text}");
     assert!(text.contains("40 bars for AAPL"), "sample quotes are imported: {text}");
+    assert!(text.contains("438 13F positions"), "13F reports are ingested: {text}");
+    assert!(text.contains("purchase") && text.contains("TSLA"), "signals are shown: {text}");
     assert!(!dir.path().join("unused.db").exists(), "the demo uses a temporary store");
 }
