@@ -56,12 +56,7 @@ fn label<T: serde::Serialize>(v: T) -> serde_json::Value {
 }
 
 fn dollars(v: Option<u64>) -> String {
-    match v {
-        None => "--".to_owned(),
-        Some(v) if v >= 1_000_000_000 => format!("${:.1} billion", v as f64 / 1e9),
-        Some(v) if v >= 1_000_000 => format!("${:.1} million", v as f64 / 1e6),
-        Some(v) => format!("${v}"),
-    }
+    v.map_or_else(|| "--".to_owned(), |v| marketdesk_core::style::money(v as f64))
 }
 
 /// `holdings MANAGER_CIK [--period YYYY-Qn] [--json]`.

@@ -13,6 +13,7 @@ mod ids;
 mod num;
 mod ownership;
 mod quote;
+pub mod style;
 mod time;
 
 pub use holdings::{

@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use jiff::civil::Date;
-use marketdesk_core::Cik;
+use marketdesk_core::{Cik, style::money};
 use serde::Serialize;
 
 /// One reporting owner of a filing and how they relate to the issuer.
@@ -249,18 +249,6 @@ pub fn role_of(
         _ => other_text.map(str::trim).filter(|t| !t.is_empty()).unwrap_or("Insider").to_owned(),
     };
     (role, is_officer || is_director, c_suite)
-}
-
-fn money(v: f64) -> String {
-    if v >= 1e9 {
-        format!("${:.1} billion", v / 1e9)
-    } else if v >= 1e6 {
-        format!("${:.1} million", v / 1e6)
-    } else if v >= 1e3 {
-        format!("${:.0},{:03.0}", (v / 1e3).floor(), v % 1e3)
-    } else {
-        format!("${v:.0}")
-    }
 }
 
 fn who(i: &Insider) -> String {
