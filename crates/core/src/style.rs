@@ -49,6 +49,7 @@ mod tests {
         assert_eq!(money(1_234_000_000.0), "$1.2 billion");
         assert_eq!(money(950_000.0), "$950,000");
         assert_eq!(money(12.5), "$12.50");
-        assert_eq!(percent(3.14159), "3.1%");
+        assert_eq!(percent(3.1234), "3.1%");
+        assert_eq!(percent(-0.05), "-0.1%");
     }
 }
