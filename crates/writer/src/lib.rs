@@ -1,0 +1,57 @@
+//! The writing agents: who writes (personas) and how a reader sees when and how long.
+//!
+//! - [`Persona`]: an AI writing agent read from TOML (name, slug, tagline, bio, beat, voice);
+//!   [`roster`] is the shipped set in `data/personas/`. Personas are always presented as AI
+//!   agents and carry no human credentials.
+//! - [`dateline`] writes a time as readers see it, in US Eastern time across daylight saving
+//!   ("Friday, Mar 14, 2025 12:51 pm ET"); [`reading_minutes`] counts 230 words a minute.
+//!
+//! Everything here is pure: no I/O beyond parsing the text it is given, no clock.
+
+mod persona;
+
+pub use persona::{Beat, Persona, PersonaError, Voice, roster};
+
+use jiff::Timestamp;
+use marketdesk_core::eastern;
+
+/// Words a reader reads in a minute.
+pub const WORDS_PER_MINUTE: usize = 230;
+
+/// Minutes to read `words` words, rounded up, at least one.
+pub fn reading_minutes(words: usize) -> usize {
+    words.div_ceil(WORDS_PER_MINUTE).max(1)
+}
+
+/// "2min read".
+pub fn reading_label(minutes: usize) -> String {
+    format!("{minutes}min read")
+}
+
+/// A moment as the dateline shows it: "Friday, Mar 14, 2025 12:51 pm ET".
+pub fn dateline(at: Timestamp) -> String {
+    format!("{} ET", eastern(at).strftime("%A, %b %-d, %Y %-I:%M %P"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datelines_are_eastern_across_daylight_saving() {
+        let ts = |s: &str| s.parse::<Timestamp>().expect("timestamp");
+        // 16:51 UTC on 2025-03-14 is 12:51 EDT: daylight saving began on March 9.
+        assert_eq!(dateline(ts("2025-03-14T16:51:00Z")), "Friday, Mar 14, 2025 12:51 pm ET");
+        // The same UTC time a week before the change is 11:51 EST.
+        assert_eq!(dateline(ts("2025-03-07T16:51:00Z")), "Friday, Mar 7, 2025 11:51 am ET");
+        assert_eq!(dateline(ts("2025-11-03T05:05:00Z")), "Monday, Nov 3, 2025 12:05 am ET");
+    }
+
+    #[test]
+    fn reading_time_rounds_up() {
+        assert_eq!(reading_minutes(0), 1);
+        assert_eq!(reading_minutes(230), 1);
+        assert_eq!(reading_minutes(231), 2);
+        assert_eq!(reading_label(reading_minutes(400)), "2min read");
+    }
+}
