@@ -72,7 +72,9 @@ impl Trade {
 }
 
 /// Kinds of signal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SignalKind {
     /// An officer's or director's open-market purchase.
@@ -132,6 +134,8 @@ pub struct Signal {
     /// No purchase by the insider in this issuer is on record in the two years before (purchases
     /// only; "on record" means in the store).
     pub first_purchase_in_two_years: bool,
+    /// Shares traded as a percentage of the holding before the trade (single-filing signals).
+    pub pct_of_holding: Option<f64>,
     /// One line a reader understands.
     pub explanation: String,
 }
@@ -329,6 +333,7 @@ pub fn signals(trades: &[Trade], config: &Config) -> Vec<Signal> {
                 routine,
                 plan_10b5_1: plan,
                 first_purchase_in_two_years: first_in_two,
+                pct_of_holding,
                 explanation,
             });
         } else {
@@ -368,6 +373,7 @@ pub fn signals(trades: &[Trade], config: &Config) -> Vec<Signal> {
                 routine,
                 plan_10b5_1: plan,
                 first_purchase_in_two_years: false,
+                pct_of_holding,
                 explanation,
             });
         }
@@ -466,6 +472,7 @@ fn clusters(
                 routine,
                 plan_10b5_1: plan,
                 first_purchase_in_two_years: false,
+                pct_of_holding: None,
             });
         }
     }

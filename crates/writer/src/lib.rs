@@ -3,13 +3,17 @@
 //! - [`Persona`]: an AI writing agent read from TOML (name, slug, tagline, bio, beat, voice);
 //!   [`roster`] is the shipped set in `data/personas/`. Personas are always presented as AI
 //!   agents and carry no human credentials.
+//! - [`FactSheet`]: what an article may state — entities, tickers, numbers with units and as-of
+//!   dates, labels, and the sources (EDGAR URLs built from accession numbers).
 //! - [`dateline`] writes a time as readers see it, in US Eastern time across daylight saving
 //!   ("Friday, Mar 14, 2025 12:51 pm ET"); [`reading_minutes`] counts 230 words a minute.
 //!
 //! Everything here is pure: no I/O beyond parsing the text it is given, no clock.
 
+mod facts;
 mod persona;
 
+pub use facts::{Entity, FactSheet, NumberFact, Source, Unit, edgar_filing_url};
 pub use persona::{Beat, Persona, PersonaError, Voice, roster};
 
 use jiff::Timestamp;
