@@ -287,7 +287,7 @@ pub fn signals(trades: &[Trade], config: &Config) -> Vec<Signal> {
             .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))));
         let pct_of_holding = held_before.filter(|h| *h > 0.0).map(|h| shares / h * 100.0);
         let name = first.issuer_name.clone().or_else(|| first.ticker.clone()).unwrap_or_default();
-        if *code == "P" {
+        let (kind, score, first_in_two, explanation) = if *code == "P" {
             if !insider.officer_or_director {
                 continue;
             }
@@ -317,25 +317,7 @@ pub fn signals(trades: &[Trade], config: &Config) -> Vec<Signal> {
             if routine {
                 explanation.push_str(" (a routine trader in this month)");
             }
-            out.push(Signal {
-                kind: SignalKind::Purchase,
-                ticker: first.ticker.clone(),
-                issuer_cik: first.issuer_cik,
-                issuer_name: first.issuer_name.clone(),
-                score: score.clamp(0.0, 100.0),
-                value_usd: value,
-                shares,
-                insiders: first.insiders.to_vec(),
-                accessions: vec![first.accession.clone()],
-                transaction_codes: vec!["P".to_owned()],
-                start_date: start,
-                end_date: end,
-                routine,
-                plan_10b5_1: plan,
-                first_purchase_in_two_years: first_in_two,
-                pct_of_holding,
-                explanation,
-            });
+            (SignalKind::Purchase, score, first_in_two, explanation)
         } else {
             let large = value >= config.large_sale_usd
                 || pct_of_holding.is_some_and(|p| p >= config.large_sale_pct_of_holding);
@@ -357,26 +339,27 @@ pub fn signals(trades: &[Trade], config: &Config) -> Vec<Signal> {
             if plan {
                 explanation.push_str(", under a Rule 10b5-1 trading plan");
             }
-            out.push(Signal {
-                kind: SignalKind::Sale,
-                ticker: first.ticker.clone(),
-                issuer_cik: first.issuer_cik,
-                issuer_name: first.issuer_name.clone(),
-                score: score.clamp(0.0, 100.0),
-                value_usd: value,
-                shares,
-                insiders: first.insiders.to_vec(),
-                accessions: vec![first.accession.clone()],
-                transaction_codes: vec!["S".to_owned()],
-                start_date: start,
-                end_date: end,
-                routine,
-                plan_10b5_1: plan,
-                first_purchase_in_two_years: false,
-                pct_of_holding,
-                explanation,
-            });
-        }
+            (SignalKind::Sale, score, false, explanation)
+        };
+        out.push(Signal {
+            kind,
+            ticker: first.ticker.clone(),
+            issuer_cik: first.issuer_cik,
+            issuer_name: first.issuer_name.clone(),
+            score: score.clamp(0.0, 100.0),
+            value_usd: value,
+            shares,
+            insiders: first.insiders.to_vec(),
+            accessions: vec![first.accession.clone()],
+            transaction_codes: vec![(*code).to_owned()],
+            start_date: start,
+            end_date: end,
+            routine,
+            plan_10b5_1: plan,
+            first_purchase_in_two_years: first_in_two,
+            pct_of_holding,
+            explanation,
+        });
     }
     out.extend(clusters(trades, config, SignalKind::ClusterBuy, &months));
     out.extend(clusters(trades, config, SignalKind::ClusterSale, &months));
