@@ -33,26 +33,29 @@ fn reference_from(documents: &ReferenceDocuments) -> anyhow::Result<Reference> {
     Ok(reference)
 }
 
+/// The reference list of `store`'s latest load, else the shipped one.
+async fn reference_in(store: Option<&Store>) -> anyhow::Result<Reference> {
+    let stored = match store {
+        Some(store) => store.reference_documents().await?.filter(|d| !d.exchange_list.is_empty()),
+        None => None,
+    };
+    match stored {
+        Some(docs) => reference_from(&docs),
+        None => Reference::shipped().context("the shipped reference list"),
+    }
+}
+
 /// The linker over the store's reference list when one was loaded, else the shipped one. A store
 /// that does not exist yet is not created just to look.
 pub(crate) async fn linker(db: &str) -> anyhow::Result<Linker> {
-    let reference = match stored_documents(db).await? {
-        Some(docs) => reference_from(&docs)?,
-        None => Reference::shipped().context("the shipped reference list")?,
-    };
+    let store =
+        Store::open_if_exists(db).await.with_context(|| format!("opening the store at {db}"))?;
+    let reference = reference_in(store.as_ref()).await?;
+    if let Some(store) = store {
+        store.close().await;
+    }
     let aliases = Aliases::shipped().context("the shipped alias file")?;
     Ok(Linker::new(&reference, &aliases))
-}
-
-async fn stored_documents(db: &str) -> anyhow::Result<Option<ReferenceDocuments>> {
-    let path = db.strip_prefix("sqlite://").or_else(|| db.strip_prefix("sqlite:")).unwrap_or(db);
-    if !Path::new(path).exists() {
-        return Ok(None);
-    }
-    let store = crate::open_store(db).await?;
-    let docs = store.reference_documents().await?;
-    store.close().await;
-    Ok(docs.filter(|d| !d.exchange_list.is_empty()))
 }
 
 /// Reads JSON Lines `{"id", "text", ...}` on stdin and writes each back with `tickers` and
@@ -313,17 +316,10 @@ async fn load_cusips(
 }
 
 /// `reference cusips import FILE`.
-pub(crate) async fn import_cusips(
-    store: &Store,
-    file: &Path,
-    db: &str,
-) -> anyhow::Result<ExitCode> {
+pub(crate) async fn import_cusips(store: &Store, file: &Path) -> anyhow::Result<ExitCode> {
     let text =
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let reference = match stored_documents(db).await? {
-        Some(docs) => reference_from(&docs)?,
-        None => Reference::shipped()?,
-    };
+    let reference = reference_in(Some(store)).await?;
     load_cusips(store, &text, &file.display().to_string(), &reference).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -334,12 +330,8 @@ pub(crate) async fn derive_cusips(
     store: &Store,
     paths: &[PathBuf],
     out: Option<&Path>,
-    db: &str,
 ) -> anyhow::Result<ExitCode> {
-    let reference = match stored_documents(db).await? {
-        Some(docs) => reference_from(&docs)?,
-        None => Reference::shipped()?,
-    };
+    let reference = reference_in(Some(store)).await?;
     let mut by_cusip: std::collections::BTreeMap<String, CusipRecord> = Default::default();
     let mut failed = 0usize;
     for doc in marketdesk_edgar::Documents::new(paths) {

@@ -202,11 +202,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     link::load(&store, exchange_list, size_order).await
                 }
                 ReferenceCommand::Cusips(CusipsCommand::Import { file }) => {
-                    link::import_cusips(&store, &file, &db_location(cli.db.as_deref())).await
+                    link::import_cusips(&store, &file).await
                 }
                 ReferenceCommand::Cusips(CusipsCommand::Derive { paths, out }) => {
-                    let db = db_location(cli.db.as_deref());
-                    link::derive_cusips(&store, &paths, out.as_deref(), &db).await
+                    link::derive_cusips(&store, &paths, out.as_deref()).await
                 }
                 ReferenceCommand::Update { edgar, .. } => {
                     let client = edgar_client(&config, &edgar)?;

@@ -33,6 +33,17 @@ pub use thirteen_f::{ReportOutcome, SourcedReport};
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// The SQLite file a location names: a path, or a `sqlite:` / `sqlite://` URL.
+fn sqlite_path(location: &str) -> Result<&Path> {
+    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+        return Err(Error::Unsupported(
+            "PostgreSQL is not supported yet; use a SQLite file path".to_owned(),
+        ));
+    }
+    let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:"));
+    Ok(Path::new(path.unwrap_or(location)))
+}
+
 /// A handle on the database; cheap to clone, safe to share between tasks.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -43,14 +54,17 @@ impl Store {
     /// Opens the store named by `location`: a file path, or a `sqlite:` URL. The file is created
     /// when missing and migrated to the latest schema.
     pub async fn open(location: &str) -> Result<Self> {
-        if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-            return Err(Error::Unsupported(
-                "PostgreSQL is not supported yet; use a SQLite file path".to_owned(),
-            ));
+        Self::open_sqlite(sqlite_path(location)?).await
+    }
+
+    /// Opens the store at `location` only if it already exists; commands that merely read
+    /// (linking text) must not leave an empty store behind.
+    pub async fn open_if_exists(location: &str) -> Result<Option<Self>> {
+        let path = sqlite_path(location)?;
+        if !path.exists() {
+            return Ok(None);
         }
-        let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:"));
-        let path = path.unwrap_or(location);
-        Self::open_sqlite(Path::new(path)).await
+        Self::open_sqlite(path).await.map(Some)
     }
 
     /// Opens (creating if needed) a SQLite file.
