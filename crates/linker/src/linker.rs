@@ -226,6 +226,11 @@ impl Linker {
         Linker::build(reference, aliases).0
     }
 
+    /// The linker over the shipped SEC snapshot and alias file.
+    pub fn shipped() -> Result<Linker, LinkerError> {
+        Linker::try_new(&Reference::shipped()?, &Aliases::shipped()?)
+    }
+
     /// Like [`Linker::new`], but fails when the name automaton cannot be built.
     pub fn try_new(reference: &Reference, aliases: &Aliases) -> Result<Linker, LinkerError> {
         match Linker::build(reference, aliases) {

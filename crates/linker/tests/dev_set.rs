@@ -1,15 +1,12 @@
 //! Quality on the labelled dev set (tests/data/dev.jsonl): precision >= 0.97, recall >= 0.93.
 
-use marketdesk_linker::{Aliases, Linker, Reference, evaluate};
+use marketdesk_linker::{Linker, evaluate};
 
 const DEV: &str = include_str!("data/dev.jsonl");
 
 #[test]
 fn dev_set_precision_and_recall() {
-    let (Ok(reference), Ok(aliases)) = (Reference::shipped(), Aliases::shipped()) else {
-        panic!("shipped reference data does not load");
-    };
-    let linker = Linker::new(&reference, &aliases);
+    let linker = Linker::shipped().expect("shipped reference data loads");
     let report = match evaluate(&linker, DEV) {
         Ok(r) => r,
         Err(e) => panic!("{e}"),

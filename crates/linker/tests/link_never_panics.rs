@@ -3,18 +3,13 @@
 
 use std::sync::OnceLock;
 
-use marketdesk_linker::{Aliases, Linker};
-use marketdesk_linker::{Reference, render_html};
+use marketdesk_linker::Linker;
+use marketdesk_linker::render_html;
 use proptest::prelude::*;
 
 fn linker() -> &'static Linker {
     static LINKER: OnceLock<Linker> = OnceLock::new();
-    LINKER.get_or_init(|| {
-        let (Ok(r), Ok(a)) = (Reference::shipped(), Aliases::shipped()) else {
-            panic!("shipped reference data does not load");
-        };
-        Linker::new(&r, &a)
-    })
+    LINKER.get_or_init(|| Linker::shipped().expect("shipped reference data loads"))
 }
 
 fn check(text: &str) -> Result<(), TestCaseError> {

@@ -3,16 +3,11 @@
 
 use std::sync::OnceLock;
 
-use marketdesk_linker::{Aliases, Linker, Mention, Reference};
+use marketdesk_linker::{Linker, Mention};
 
 fn linker() -> &'static Linker {
     static LINKER: OnceLock<Linker> = OnceLock::new();
-    LINKER.get_or_init(|| {
-        let (Ok(r), Ok(a)) = (Reference::shipped(), Aliases::shipped()) else {
-            panic!("shipped reference data does not load");
-        };
-        Linker::new(&r, &a)
-    })
+    LINKER.get_or_init(|| Linker::shipped().expect("shipped reference data loads"))
 }
 
 fn mentions(text: &str) -> Vec<Mention> {

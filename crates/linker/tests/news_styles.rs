@@ -4,16 +4,11 @@
 
 use std::sync::OnceLock;
 
-use marketdesk_linker::{Aliases, Linker, Reference};
+use marketdesk_linker::Linker;
 
 fn linker() -> &'static Linker {
     static LINKER: OnceLock<Linker> = OnceLock::new();
-    LINKER.get_or_init(|| {
-        let (Ok(r), Ok(a)) = (Reference::shipped(), Aliases::shipped()) else {
-            panic!("shipped reference data does not load");
-        };
-        Linker::new(&r, &a)
-    })
+    LINKER.get_or_init(|| Linker::shipped().expect("shipped reference data loads"))
 }
 
 const CASES: &[(&str, &[&str])] = &[
