@@ -189,11 +189,15 @@ pub(crate) fn progress(total: Option<u64>, what: &str) -> ProgressBar {
     bar
 }
 
-/// Parses one document into an ingest item.
-pub(crate) fn parse_document(doc: Result<Document, SourceError>) -> Parsed {
+/// Parses one document with `parse`, naming it by where it came from; a document that could not
+/// be read keeps the reason.
+pub(crate) fn parse_document<T, E: std::fmt::Display>(
+    doc: Result<Document, SourceError>,
+    parse: impl Fn(&str, &[u8]) -> Result<T, E>,
+) -> (String, Result<T, String>) {
     match doc {
         Ok(d) => {
-            let parsed = parse_filing(&d.name, &d.bytes);
+            let parsed = parse(&d.name, &d.bytes).map_err(|e| e.to_string());
             (d.name, parsed)
         }
         Err(e) => (e.name, Err(e.message)),
@@ -209,7 +213,7 @@ where
     let producer = tokio::task::spawn_blocking(move || {
         docs.par_bridge().for_each_with(tx, |tx, doc| {
             // A closed channel means the writer failed; its error is what gets reported.
-            let _ = tx.blocking_send(parse_document(doc));
+            let _ = tx.blocking_send(parse_document(doc, parse_filing));
         });
     });
     let mut ingestor = Ingestor::new(store, progress(None, "filings"));

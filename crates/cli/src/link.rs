@@ -335,14 +335,10 @@ pub(crate) async fn derive_cusips(
     let mut by_cusip: std::collections::BTreeMap<String, CusipRecord> = Default::default();
     let mut failed = 0usize;
     for doc in marketdesk_edgar::Documents::new(paths) {
-        let parsed = doc.map_err(|e| e.to_string()).and_then(|d| {
-            marketdesk_edgar::parse_thirteen_f(&d.name, &d.bytes)
-                .map_err(|e| format!("{}: {e}", d.name))
-        });
-        let filing = match parsed {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("marketdesk: {e}");
+        let filing = match crate::ingest::parse_document(doc, marketdesk_edgar::parse_thirteen_f) {
+            (_, Ok(f)) => f,
+            (source, Err(e)) => {
+                eprintln!("marketdesk: {source}: {e}");
                 failed += 1;
                 continue;
             }

@@ -243,13 +243,8 @@ fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 fn parse(paths: &[PathBuf]) -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut failures = 0usize;
-    let documents = Documents::new(paths).map(|doc| match doc {
-        Ok(d) => {
-            let parsed = marketdesk_edgar::parse_ownership(&d.name, &d.bytes);
-            (d.name, parsed.map_err(|e| e.to_string()))
-        }
-        Err(e) => (e.name, Err(e.message)),
-    });
+    let documents = Documents::new(paths)
+        .map(|doc| ingest::parse_document(doc, marketdesk_edgar::parse_ownership));
     for (source, parsed) in documents {
         match parsed {
             Ok(filing) => {
