@@ -43,6 +43,9 @@ pub(crate) async fn ingest_from_edgar(
         business_days(range.since, range.until).into_iter().filter(|d| !done.contains(d)).collect();
     let mut ingestor = Ingestor::new(store, progress(None, "filings fetched"));
     let mut ending = Ending::Complete;
+    // One listener for the whole walk, not one per finished fetch.
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
 
     'days: for day in days {
         let index_path = daily_form_index_path(day);
@@ -104,7 +107,7 @@ pub(crate) async fn ingest_from_edgar(
             }
             let next = tokio::select! {
                 next = running.join_next() => next,
-                _ = tokio::signal::ctrl_c() => {
+                _ = &mut interrupted => {
                     running.abort_all();
                     ending = Ending::Stopped("interrupted".to_owned());
                     break 'days;
