@@ -97,6 +97,46 @@ pub(crate) enum Command {
     /// The company reference list the linker and the 13F desk resolve against.
     #[command(subcommand)]
     Reference(ReferenceCommand),
+    /// Write articles for new insider signals above the threshold: one per issuer, day and
+    /// persona (a roundup when there are several), revised only when the facts change.
+    Write {
+        /// Only signals whose last trade is on or after this day.
+        #[arg(long)]
+        since: Option<jiff::civil::Date>,
+        /// Only this persona (its slug, e.g. insider-tracker).
+        #[arg(long)]
+        persona: Option<String>,
+        /// Signals scoring below this (0-100) get no article [default: [writer] min_score, 30].
+        #[arg(long)]
+        min_score: Option<f64>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The written articles, newest first.
+    Articles {
+        /// One JSON object per article.
+        #[arg(long)]
+        json: bool,
+    },
+    /// One article as Markdown, or as JSON with its fact sheet.
+    Show {
+        /// The article's slug.
+        slug: String,
+        /// JSON: slug, headline, dek, persona, published_at, reading_minutes, sections,
+        /// tickers, sources, fact_sheet.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check an article (the JSON of `show --json`) against its fact sheet; exit 1 when a
+    /// figure, ticker, company, person or date is not on it.
+    Verify {
+        /// The article JSON.
+        file: PathBuf,
+        /// Print {"ok", "violations"}.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the whole pipeline on the sample data shipped in the repository.
     Demo(DemoArgs),
     /// Measure parse and ingest throughput (results belong in BENCHMARKS.md).

@@ -13,6 +13,21 @@ pub(crate) struct Config {
     pub(crate) edgar: EdgarConfig,
     pub(crate) quotes: QuotesConfig,
     pub(crate) smart_money: SmartMoneyConfig,
+    pub(crate) writer: WriterConfig,
+}
+
+/// `[writer]`: when a signal deserves an article.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct WriterConfig {
+    /// Signals scoring below this (0-100) get no article.
+    pub(crate) min_score: f64,
+}
+
+impl Default for WriterConfig {
+    fn default() -> Self {
+        WriterConfig { min_score: 30.0 }
+    }
 }
 
 /// `[smart_money]`: the managers the 13F desk follows.

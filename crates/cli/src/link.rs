@@ -50,10 +50,16 @@ async fn reference_in(store: Option<&Store>) -> anyhow::Result<Reference> {
 pub(crate) async fn linker(db: &str) -> anyhow::Result<Linker> {
     let store =
         Store::open_if_exists(db).await.with_context(|| format!("opening the store at {db}"))?;
-    let reference = reference_in(store.as_ref()).await?;
+    let linker = linker_in(store.as_ref()).await;
     if let Some(store) = store {
         store.close().await;
     }
+    linker
+}
+
+/// The linker over the reference list in `store`, or the shipped list without one.
+pub(crate) async fn linker_in(store: Option<&Store>) -> anyhow::Result<Linker> {
+    let reference = reference_in(store).await?;
     let aliases = Aliases::shipped().context("the shipped alias file")?;
     Ok(Linker::new(&reference, &aliases))
 }

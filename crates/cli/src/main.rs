@@ -9,6 +9,7 @@ macro_rules! say {
     };
 }
 
+mod articles;
 mod bench;
 mod cli;
 mod config;
@@ -215,6 +216,42 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             code
         }
+        Command::Write { since, persona, min_score, json } => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let min_score = min_score.unwrap_or(config.writer.min_score);
+            let written = articles::write(
+                &store,
+                since,
+                persona.as_deref(),
+                min_score,
+                jiff::Timestamp::now(),
+            )
+            .await;
+            store.close().await;
+            let written = written?;
+            if json {
+                say!("{}", serde_json::to_string(&written)?);
+            } else {
+                say!("{written}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Articles { json } => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = articles::list(&store, json).await;
+            store.close().await;
+            code
+        }
+        Command::Show { slug, json } => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = articles::show(&store, &slug, json).await;
+            store.close().await;
+            code
+        }
+        Command::Verify { file, json } => {
+            let linker = link::linker(&db_location(cli.db.as_deref())).await?;
+            articles::verify_file(&file, Some(&linker), json)
+        }
         Command::Demo(args) => demo(cli.db.as_deref(), args.data).await,
         Command::Bench(BenchCommand::Parse { paths, seconds }) => {
             bench::parse(&default_paths(paths), seconds)
@@ -380,6 +417,16 @@ async fn demo(db: Option<&str>, data: Option<PathBuf>) -> anyhow::Result<ExitCod
     );
     say!("\ntop insider signals:");
     signals::run_signals(&store, None, None, None, 14, false).await?;
+    let written = articles::write(
+        &store,
+        None,
+        None,
+        Config::default().writer.min_score,
+        jiff::Timestamp::now(),
+    )
+    .await?;
+    say!("\narticles by the writing agents: {written}");
+    articles::list(&store, false).await?;
     store.close().await;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,7 +5,7 @@ use std::{collections::HashMap, fmt::Write as _, process::ExitCode, sync::Arc};
 use anyhow::Context;
 use jiff::civil::Date;
 use marketdesk_core::Cik;
-use marketdesk_desks::insider::{Config, Insider, SignalKind, Trade, role_of, signals};
+use marketdesk_desks::insider::{Config, Insider, Signal, SignalKind, Trade, role_of, signals};
 use marketdesk_store::{Store, TradeFiling, TradeRow};
 use serde_json::json;
 
@@ -93,18 +93,10 @@ pub(crate) async fn run_signals(
         Some(t) => Some(issuer_of(store, t).await?),
         None => None,
     };
-    // Three years before `since` are read too: routine traders are told by their history.
-    let history_from = since.and_then(|d| d.checked_sub(jiff::Span::new().years(3)).ok());
-    let rows = store.insider_trades(history_from, issuer).await?;
-    let tickers = store.main_tickers().await?;
     let config = Config { cluster_window_days: window_days, ..Config::default() };
-    let found = signals(&trades(rows, &tickers), &config);
+    let found = desk_signals(store, since, issuer, &config).await?;
     let mut text = String::new();
-    for s in found
-        .iter()
-        .filter(|s| kind.is_none_or(|k| s.kind == k))
-        .filter(|s| since.is_none_or(|d| s.end_date >= d))
-    {
+    for s in found.iter().filter(|s| kind.is_none_or(|k| s.kind == k)) {
         if json_out {
             writeln!(text, "{}", serde_json::to_string(s)?)?;
         } else {
@@ -121,6 +113,22 @@ pub(crate) async fn run_signals(
     }
     crate::emit(&text)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The insider desk's signals whose last trade is on or after `since`, strongest first.
+pub(crate) async fn desk_signals(
+    store: &Store,
+    since: Option<Date>,
+    issuer: Option<Cik>,
+    config: &Config,
+) -> anyhow::Result<Vec<Signal>> {
+    // Three years before `since` are read too: routine traders are told by their history.
+    let history_from = since.and_then(|d| d.checked_sub(jiff::Span::new().years(3)).ok());
+    let rows = store.insider_trades(history_from, issuer).await?;
+    let tickers = store.main_tickers().await?;
+    let mut found = signals(&trades(rows, &tickers), config);
+    found.retain(|s| since.is_none_or(|d| s.end_date >= d));
+    Ok(found)
 }
 
 /// Every signal over every stored trade: (trades read, signals found), for the benchmark.

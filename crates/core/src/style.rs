@@ -30,6 +30,13 @@ pub fn money(v: f64) -> String {
     }
 }
 
+/// A price per share with cents: "$25.00", "$1,234.56".
+pub fn price(v: f64) -> String {
+    let cents = (v.abs() * 100.0).round();
+    let sign = if v < 0.0 { "-" } else { "" };
+    format!("{sign}${}.{:02}", thousands((cents / 100.0).trunc()), (cents % 100.0) as u64)
+}
+
 /// A percentage with one decimal: `3.14159` → "3.1%".
 pub fn percent(p: f64) -> String {
     format!("{p:.1}%")
@@ -50,6 +57,9 @@ mod tests {
         assert_eq!(money(950_000.0), "$950,000");
         assert_eq!(money(12.5), "$12.50");
         assert_eq!(percent(3.1234), "3.1%");
+        assert_eq!(price(25.0), "$25.00");
+        assert_eq!(price(1234.565), "$1,234.57");
+        assert_eq!(price(0.999), "$1.00");
         assert_eq!(percent(-0.05), "-0.1%");
     }
 }

@@ -138,6 +138,35 @@ pub struct Signal {
     pub pct_of_holding: Option<f64>,
     /// One line a reader understands.
     pub explanation: String,
+    /// Each insider's part of it, one per insider and filing, in date order.
+    pub legs: Vec<Leg>,
+}
+
+/// One insider's trades within a signal, from one filing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Leg {
+    /// Who traded.
+    pub insider: Insider,
+    /// The filing that reported it.
+    pub accession: String,
+    /// First trade date.
+    pub start_date: Date,
+    /// Last trade date.
+    pub end_date: Date,
+    /// Shares traded.
+    pub shares: f64,
+    /// Dollars traded (rows with a known price).
+    pub value_usd: f64,
+    /// Lowest price paid or received per share.
+    pub low_price: Option<f64>,
+    /// Highest price paid or received per share.
+    pub high_price: Option<f64>,
+    /// Shares held after the last trade.
+    pub owned_after: Option<f64>,
+    /// Any of these trades under a Rule 10b5-1 plan.
+    pub plan_10b5_1: bool,
+    /// The insider's latest earlier purchase in this issuer on record.
+    pub previous_purchase: Option<Date>,
 }
 
 /// Thresholds and windows.
@@ -255,6 +284,54 @@ pub fn role_of(
     (role, is_officer || is_director, c_suite)
 }
 
+/// The legs of `rows` (one issuer, one direction): one per insider and filing, in date order.
+fn legs(rows: &[&Trade], purchases: &HashMap<(Cik, Cik), Vec<Date>>) -> Vec<Leg> {
+    let mut out: Vec<Leg> = Vec::new();
+    for t in rows {
+        let Some(insider) = t.insider() else { continue };
+        let leg = match out
+            .iter_mut()
+            .find(|l| l.insider.cik == insider.cik && l.accession == t.accession)
+        {
+            Some(leg) => leg,
+            None => {
+                let previous_purchase = purchases.get(&(insider.cik, t.issuer_cik)).and_then(|d| {
+                    d.get(d.partition_point(|d| *d < t.date).checked_sub(1)?).copied()
+                });
+                out.push(Leg {
+                    insider: insider.clone(),
+                    accession: t.accession.clone(),
+                    start_date: t.date,
+                    end_date: t.date,
+                    shares: 0.0,
+                    value_usd: 0.0,
+                    low_price: None,
+                    high_price: None,
+                    owned_after: None,
+                    plan_10b5_1: false,
+                    previous_purchase,
+                });
+                let Some(leg) = out.last_mut() else { continue };
+                leg
+            }
+        };
+        leg.start_date = leg.start_date.min(t.date);
+        if t.date >= leg.end_date {
+            leg.end_date = t.date;
+            leg.owned_after = t.owned_after.or(leg.owned_after);
+        }
+        leg.shares += t.shares;
+        leg.value_usd += t.value().unwrap_or(0.0);
+        if let Some(p) = t.price {
+            leg.low_price = Some(leg.low_price.map_or(p, |l| l.min(p)));
+            leg.high_price = Some(leg.high_price.map_or(p, |h| h.max(p)));
+        }
+        leg.plan_10b5_1 |= t.plan_10b5_1;
+    }
+    out.sort_by(|a, b| a.start_date.cmp(&b.start_date).then(a.accession.cmp(&b.accession)));
+    out
+}
+
 fn who(i: &Insider) -> String {
     format!("{} ({})", i.name, i.role)
 }
@@ -359,10 +436,11 @@ pub fn signals(trades: &[Trade], config: &Config) -> Vec<Signal> {
             first_purchase_in_two_years: first_in_two,
             pct_of_holding,
             explanation,
+            legs: legs(rows, &purchases),
         });
     }
-    out.extend(clusters(trades, config, SignalKind::ClusterBuy, &months));
-    out.extend(clusters(trades, config, SignalKind::ClusterSale, &months));
+    out.extend(clusters(trades, config, SignalKind::ClusterBuy, &months, &purchases));
+    out.extend(clusters(trades, config, SignalKind::ClusterSale, &months, &purchases));
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.end_date.cmp(&a.end_date)));
     out
 }
@@ -374,6 +452,7 @@ fn clusters(
     config: &Config,
     kind: SignalKind,
     months: &HashMap<(Cik, Cik), BTreeSet<(i16, i8)>>,
+    purchases: &HashMap<(Cik, Cik), Vec<Date>>,
 ) -> Vec<Signal> {
     let side = |t: &Trade| if kind == SignalKind::ClusterBuy { is_buy(t) } else { is_sell(t) };
     let mut by_issuer: BTreeMap<Cik, Vec<&Trade>> = BTreeMap::new();
@@ -456,6 +535,7 @@ fn clusters(
                 plan_10b5_1: plan,
                 first_purchase_in_two_years: false,
                 pct_of_holding: None,
+                legs: legs(run, purchases),
             });
         }
     }
@@ -525,6 +605,29 @@ mod tests {
             "{}",
             s_ceo[0].explanation
         );
+    }
+
+    #[test]
+    fn legs_split_a_cluster_by_insider_and_remember_earlier_purchases() {
+        let trades = [
+            trade("old", insider(2, "CEO", true), "2020-01-10", "P", 10.0, 5.0),
+            trade("a", insider(2, "CEO", true), "2024-05-01", "P", 100.0, 10.0),
+            trade("a", insider(2, "CEO", true), "2024-05-02", "P", 100.0, 12.0),
+            trade("b", insider(3, "Director", false), "2024-05-05", "P", 50.0, 11.0),
+            trade("c", insider(4, "Director", false), "2024-05-06", "P", 40.0, 11.0),
+        ];
+        let found = signals(&trades, &Config::default());
+        let cluster = found.iter().find(|s| s.kind == SignalKind::ClusterBuy).expect("cluster");
+        let legs = &cluster.legs;
+        assert_eq!(legs.len(), 3);
+        assert_eq!((legs[0].shares, legs[0].value_usd), (200.0, 2200.0));
+        assert_eq!((legs[0].low_price, legs[0].high_price), (Some(10.0), Some(12.0)));
+        assert_eq!(legs[0].owned_after, Some(1000.0));
+        assert_eq!(legs[0].previous_purchase, "2020-01-10".parse().ok());
+        assert_eq!(legs[1].previous_purchase, None);
+        let single = found.iter().find(|s| s.accessions == ["a"]).expect("purchase");
+        assert_eq!(single.legs.len(), 1);
+        assert!(single.first_purchase_in_two_years);
     }
 
     #[test]

@@ -131,3 +131,4 @@ pub use reference::{
     Company, Exchange, Reference, SHIPPED_EXCHANGE_LIST, SHIPPED_SIZE_ORDER, Security,
 };
 pub use ticker::SecurityKind;
+pub use words::{LEGAL_SUFFIXES, is_given_name};

@@ -14,7 +14,7 @@ const GIVEN_NAMES: &str = include_str!("../data/first_names.txt");
 
 /// Legal-form words stripped from the end of SEC names ("Inc", "Corp", "plc", "A/S", "Oyj").
 /// Compared lower-case with dots and commas removed.
-pub(crate) const LEGAL_SUFFIXES: &[&str] = &[
+pub const LEGAL_SUFFIXES: &[&str] = &[
     "inc",
     "incorporated",
     "corp",
@@ -385,7 +385,14 @@ pub(crate) const CONNECTORS: &[&str] =
 pub(crate) struct Lexicon {
     common: HashSet<&'static str>,
     proper: HashSet<&'static str>,
-    given: HashSet<&'static str>,
+}
+
+/// Whether `word` is a common English given name ("Bill", "tom"), compared case-insensitively.
+/// Writers use it to put filed names ("Musk Elon") in reading order.
+pub fn is_given_name(word: &str) -> bool {
+    static GIVEN: std::sync::OnceLock<HashSet<&'static str>> = std::sync::OnceLock::new();
+    let given = GIVEN.get_or_init(|| words(GIVEN_NAMES).collect());
+    with_lowercase(word, |w| given.contains(w))
 }
 
 fn words(list: &'static str) -> impl Iterator<Item = &'static str> {
@@ -394,11 +401,7 @@ fn words(list: &'static str) -> impl Iterator<Item = &'static str> {
 
 impl Lexicon {
     pub(crate) fn shipped() -> Self {
-        Lexicon {
-            common: words(COMMON_WORDS).collect(),
-            proper: words(PROPER_NOUNS).collect(),
-            given: words(GIVEN_NAMES).collect(),
-        }
+        Lexicon { common: words(COMMON_WORDS).collect(), proper: words(PROPER_NOUNS).collect() }
     }
 
     /// A common English word (lower-case in the dictionary), compared case-insensitively.
@@ -412,12 +415,12 @@ impl Lexicon {
     }
 
     pub(crate) fn is_given_name(&self, word: &str) -> bool {
-        with_lowercase(word, |w| self.given.contains(w))
+        is_given_name(word)
     }
 
-    /// Estimated heap bytes of the three sets (entries plus hash-table overhead).
+    /// Estimated heap bytes of the word sets (entries plus hash-table overhead).
     pub(crate) fn heap_bytes(&self) -> usize {
-        let entries = self.common.capacity() + self.proper.capacity() + self.given.capacity();
+        let entries = self.common.capacity() + self.proper.capacity();
         entries * (size_of::<&str>() + 1)
     }
 }

@@ -9,6 +9,7 @@
 //!
 //! It must not parse source formats, fetch anything or format output for people.
 
+mod articles;
 mod cusips;
 mod error;
 mod insiders;
@@ -24,6 +25,7 @@ use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
 };
 
+pub use articles::{ArticleRecord, Saved};
 pub use cusips::CusipRecord;
 pub use error::{Error, Result};
 pub use insiders::{TradeFiling, TradeRow};

@@ -10,11 +10,24 @@
 //!
 //! Everything here is pure: no I/O beyond parsing the text it is given, no clock.
 
+mod article;
+mod deterministic;
 mod facts;
+pub mod llm;
+pub mod names;
 mod persona;
+#[cfg(test)]
+mod testing;
+mod verify;
 
-pub use facts::{Entity, FactSheet, NumberFact, Source, Unit, edgar_filing_url};
-pub use persona::{Beat, Persona, PersonaError, Voice, roster};
+pub use article::{Article, Draft, DraftSection, Link, Section, find_mentions, slugify};
+pub use deterministic::{INSIDER_SECTIONS, ap_date, count_words, write_insider};
+pub use facts::{
+    DateFact, Entity, FactSheet, FilingFootnote, NumberFact, PriceContext, Quote, SignalContext,
+    Source, Unit, edgar_filing_url, kind_name,
+};
+pub use persona::{Beat, Persona, PersonaError, PersonaRef, Register, SectionRole, Voice, roster};
+pub use verify::{ClaimKind, Violation, verify};
 
 use jiff::Timestamp;
 use marketdesk_core::eastern;
