@@ -11,7 +11,7 @@ use marketdesk_store::{ArticleRecord, Saved, Store};
 use marketdesk_writer::{
     Article, FactSheet, FilingFootnote, Persona, PriceContext, SignalContext, dateline, kind_name,
     llm::{LlmConfig, LlmWriter},
-    reading_label, roster, slugify, verify, write_insider,
+    reading_label, roster, slugify, verify, write_deterministic,
 };
 use serde::Serialize;
 use serde_json::json;
@@ -167,7 +167,7 @@ pub(crate) async fn write(
             let (draft, writer) = match &llm {
                 Some(llm) => {
                     let Some(outcome) =
-                        llm.write_insider(&sheet, persona, &published, linker.as_ref()).await
+                        llm.write(&sheet, persona, &published, linker.as_ref()).await
                     else {
                         continue;
                     };
@@ -176,7 +176,7 @@ pub(crate) async fn write(
                     }
                     (outcome.draft, outcome.writer)
                 }
-                None => match write_insider(&sheet, persona) {
+                None => match write_deterministic(&sheet, persona) {
                     Some(d) => (d, "deterministic".to_owned()),
                     None => continue,
                 },

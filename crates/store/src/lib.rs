@@ -12,6 +12,7 @@
 mod articles;
 mod cusips;
 mod error;
+mod feeds;
 mod insiders;
 mod ownership;
 mod quotes;
@@ -28,6 +29,7 @@ use sqlx::{
 pub use articles::{ArticleRecord, Saved};
 pub use cusips::CusipRecord;
 pub use error::{Error, Result};
+pub use feeds::{FeedItemRecord, FeedRecord};
 pub use insiders::{TradeFiling, TradeRow};
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
 pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRecord};

@@ -58,8 +58,8 @@ pub struct Entity {
     pub name: String,
     /// The name as an article writes it ("Elon Musk", "Tesla Motors Inc.").
     pub display: String,
-    /// Its CIK.
-    pub cik: Cik,
+    /// Its CIK, for SEC filers.
+    pub cik: Option<Cik>,
     /// The company's ticker, or the person's role.
     pub detail: Option<String>,
 }
@@ -111,9 +111,40 @@ pub struct FactSheet {
     /// The insider behind each leg (`legs.N.*` facts), by leg index.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub leg_insiders: Vec<Cik>,
+    /// For a news event: its topic, the sectors it moves and who is involved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<EventFacts>,
     /// For a roundup, the sheet of each signal it covers (their facts are this sheet's too).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<FactSheet>,
+}
+
+/// What the news desk found in an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventFacts {
+    /// "geopolitics", "monetary policy", ...
+    pub topic: String,
+    /// Sectors the event moves, strongest first.
+    pub sectors: Vec<SectorFact>,
+    /// Countries and places named.
+    pub places: Vec<String>,
+    /// Organisations named.
+    pub organisations: Vec<String>,
+    /// The outlets that reported it, first reporter first.
+    pub outlets: Vec<String>,
+}
+
+/// One sector an event moves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectorFact {
+    /// One of the desk's sector names.
+    pub sector: String,
+    /// "+", "-" or "mixed".
+    pub direction: String,
+    /// Why, from the sector knowledge base.
+    pub why: String,
+    /// Representative listed companies: (name, ticker).
+    pub companies: Vec<(String, String)>,
 }
 
 /// A footnote of a filing behind a signal.
@@ -269,14 +300,14 @@ impl FactSheet {
             kind: "company".to_owned(),
             display: names::company(&issuer_name),
             name: issuer_name,
-            cik: signal.issuer_cik,
+            cik: Some(signal.issuer_cik),
             detail: signal.ticker.clone(),
         }];
         entities.extend(signal.insiders.iter().map(|i| Entity {
             kind: "person".to_owned(),
             display: names::person_with_hints(&i.name, &context.signatures),
             name: i.name.clone(),
-            cik: i.cik,
+            cik: Some(i.cik),
             detail: Some(i.role.clone()),
         }));
         let mut labels = Vec::new();
@@ -310,6 +341,7 @@ impl FactSheet {
             quotes,
             sources,
             leg_insiders: signal.legs.iter().map(|l| l.insider.cik).collect(),
+            event: None,
             parts: Vec::new(),
         }
     }
@@ -332,12 +364,15 @@ impl FactSheet {
             quotes: Vec::new(),
             sources: Vec::new(),
             leg_insiders: Vec::new(),
+            event: None,
             parts: Vec::new(),
         };
         for (i, part) in parts.iter().enumerate() {
             let offset = sheet.sources.len();
             for e in &part.entities {
-                if !sheet.entities.iter().any(|x| x.cik == e.cik && x.kind == e.kind) {
+                if !sheet.entities.iter().any(|x| {
+                    x.kind == e.kind && x.cik == e.cik && (e.cik.is_some() || x.name == e.name)
+                }) {
                     sheet.entities.push(e.clone());
                 }
             }
@@ -399,7 +434,7 @@ impl FactSheet {
 
     /// The person with `cik`.
     pub fn person(&self, cik: Cik) -> Option<&Entity> {
-        self.entities.iter().find(|e| e.kind == "person" && e.cik == cik)
+        self.entities.iter().find(|e| e.kind == "person" && e.cik == Some(cik))
     }
 
     /// Whether the sheet carries `label`.

@@ -15,6 +15,7 @@ mod deterministic;
 mod facts;
 pub mod llm;
 pub mod names;
+mod news;
 mod persona;
 #[cfg(test)]
 mod testing;
@@ -23,14 +24,26 @@ mod verify;
 pub use article::{Article, Draft, DraftSection, Link, Section, find_mentions, slugify};
 pub use deterministic::{INSIDER_SECTIONS, ap_date, count_words, write_insider};
 pub use facts::{
-    DateFact, Entity, FactSheet, FilingFootnote, NumberFact, PriceContext, Quote, SignalContext,
-    Source, Unit, edgar_filing_url, kind_name,
+    DateFact, Entity, EventFacts, FactSheet, FilingFootnote, NumberFact, PriceContext, Quote,
+    SectorFact, SignalContext, Source, Unit, edgar_filing_url, kind_name,
 };
+pub use news::{NEWS_SECTIONS, NamedCompany, NewsEvent, Report, bare_headline, write_news};
 pub use persona::{Beat, Persona, PersonaError, PersonaRef, Register, SectionRole, Voice, roster};
 pub use verify::{ClaimKind, Violation, verify};
 
 use jiff::Timestamp;
 use marketdesk_core::eastern;
+
+/// The sections an article about `sheet` has, in order: a news event's or an insider signal's.
+pub fn section_roles(sheet: &FactSheet) -> &'static [SectionRole] {
+    if sheet.event.is_some() { &NEWS_SECTIONS } else { &INSIDER_SECTIONS }
+}
+
+/// The deterministic article for `sheet` (a news event or insider signals) in `persona`'s
+/// headings; `None` when there is nothing to write.
+pub fn write_deterministic(sheet: &FactSheet, persona: &Persona) -> Option<Draft> {
+    if sheet.event.is_some() { write_news(sheet, persona) } else { write_insider(sheet, persona) }
+}
 
 /// Words a reader reads in a minute.
 pub const WORDS_PER_MINUTE: usize = 230;

@@ -10,7 +10,9 @@ use marketdesk_linker::Linker;
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::{Draft, FactSheet, Persona, SectionRole, Violation, verify, write_insider};
+use crate::{
+    Draft, FactSheet, Persona, SectionRole, Violation, section_roles, verify, write_deterministic,
+};
 
 /// Where the model is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,22 +241,22 @@ impl LlmWriter {
         }
     }
 
-    /// An insider article: the model's draft if it passes verification (at most two tries),
-    /// else the deterministic one. `None` when the sheet is not an insider sheet.
-    pub async fn write_insider(
+    /// An article: the model's draft if it passes verification (at most two tries), else the
+    /// deterministic one. `None` when the deterministic writer has nothing to write either.
+    pub async fn write(
         &self,
         sheet: &FactSheet,
         persona: &Persona,
         published: &[Date],
         linker: Option<&Linker>,
     ) -> Option<Outcome> {
-        let fallback = write_insider(sheet, persona)?;
-        let roles = crate::INSIDER_SECTIONS;
-        let wanted = headings(persona, &roles);
+        let fallback = write_deterministic(sheet, persona)?;
+        let roles = section_roles(sheet);
+        let wanted = headings(persona, roles);
         let mut notes = Vec::new();
         let mut feedback: Vec<String> = Vec::new();
         for _ in 0..2 {
-            match self.draft(persona, sheet, &roles, &feedback).await {
+            match self.draft(persona, sheet, roles, &feedback).await {
                 Ok(draft) => {
                     let mut problems: Vec<String> = verify(&draft, sheet, published, linker)
                         .iter()

@@ -497,7 +497,7 @@ fn check_text(
             crate::find_mentions(&text, allowed.sheet).iter().map(|(s, e, _)| (*s, *e)).collect();
         for m in linker.link(&text) {
             let on_sheet = allowed.tickers.contains(&m.ticker)
-                || allowed.sheet.entities.iter().any(|e| e.cik == m.cik)
+                || allowed.sheet.entities.iter().any(|e| e.cik == Some(m.cik))
                 || sheet_names.iter().any(|(s, e)| *s <= m.start && m.end <= *e);
             if !on_sheet {
                 violation(ClaimKind::Company, &m.text);
