@@ -9,7 +9,8 @@ use marketdesk_desks::insider::{Config as DeskConfig, Signal};
 use marketdesk_linker::Linker;
 use marketdesk_store::{ArticleRecord, Saved, Store};
 use marketdesk_writer::{
-    Article, FactSheet, FilingFootnote, Persona, PriceContext, SignalContext, dateline, kind_name,
+    Article, FactSheet, FilingFootnote, NewsEvent, Persona, PriceContext, SignalContext, dateline,
+    kind_name,
     llm::{LlmConfig, LlmWriter},
     reading_label, roster, slugify, verify, write_deterministic,
 };
@@ -23,6 +24,8 @@ use crate::signals::desk_signals;
 pub(crate) struct WriteSummary {
     /// Signals at or above the threshold.
     pub(crate) signals: usize,
+    /// News events with a sector effect.
+    pub(crate) events: usize,
     /// Articles written for the first time.
     pub(crate) new: usize,
     /// New revisions (the facts changed).
@@ -37,8 +40,8 @@ impl std::fmt::Display for WriteSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} signals above the threshold: {} new articles, {} revised, {} unchanged",
-            self.signals, self.new, self.revised, self.unchanged
+            "{} signals above the threshold and {} news events with a sector effect: {} new articles, {} revised, {} unchanged",
+            self.signals, self.events, self.new, self.revised, self.unchanged
         )?;
         if self.by_model > 0 {
             write!(f, " ({} written by the model)", self.by_model)?;
@@ -121,6 +124,125 @@ async fn free_slug(store: &Store, headline: &str, day: Date) -> anyhow::Result<S
     Ok(slug)
 }
 
+/// The writers of one `write` run: the model when configured (with the linker its drafts are
+/// checked with), the deterministic writer always.
+struct Desk<'a> {
+    store: &'a Store,
+    llm: Option<LlmWriter>,
+    linker: Linker,
+    now: Timestamp,
+}
+
+impl Desk<'_> {
+    /// Writes (or revises) `persona`'s article about `story` from `sheet`, unless the stored one
+    /// has the same facts.
+    async fn publish(
+        &self,
+        persona: &Persona,
+        story: String,
+        sheet: FactSheet,
+        day: Date,
+        summary: &mut WriteSummary,
+    ) -> anyhow::Result<()> {
+        let store = self.store;
+        let existing = store.article_for_story(&persona.slug, &story).await?;
+        let digest = sheet.digest();
+        if existing.as_ref().is_some_and(|a| a.digest == digest) {
+            summary.unchanged += 1;
+            return Ok(());
+        }
+        let published = [eastern_day(self.now)];
+        let (draft, writer) = match &self.llm {
+            Some(llm) => {
+                let Some(outcome) =
+                    llm.write(&sheet, persona, &published, Some(&self.linker)).await
+                else {
+                    return Ok(());
+                };
+                for note in &outcome.notes {
+                    tracing::warn!(story, "model writer: {note}");
+                }
+                (outcome.draft, outcome.writer)
+            }
+            None => match write_deterministic(&sheet, persona) {
+                Some(d) => (d, "deterministic".to_owned()),
+                None => return Ok(()),
+            },
+        };
+        if writer.starts_with("llm:") {
+            summary.by_model += 1;
+        }
+        let slug = match &existing {
+            Some(a) => a.slug.clone(),
+            None => free_slug(store, &draft.headline, day).await?,
+        };
+        let published_at = existing.as_ref().map_or(self.now, |a| a.published_at);
+        let mut article =
+            Article::assemble(slug, draft, persona.reference(), sheet, published_at, writer);
+        article.revision = existing.as_ref().map_or(1, |a| a.revision + 1);
+        article.updated_at = self.now;
+        let record = ArticleRecord {
+            slug: article.slug.clone(),
+            persona: persona.slug.clone(),
+            story,
+            digest,
+            revision: article.revision,
+            headline: article.headline.clone(),
+            published_at: article.published_at,
+            updated_at: article.updated_at,
+            tickers: article.tickers.clone(),
+            body: serde_json::to_string(&article)?,
+        };
+        let saved = store.save_article(&record).await?;
+        store.index_article_record(&record).await?;
+        match saved {
+            Saved::New => summary.new += 1,
+            Saved::Revised => summary.revised += 1,
+        }
+        Ok(())
+    }
+
+    /// Insider articles: one story per issuer and day, the strongest signal first.
+    async fn insider_stories(
+        &self,
+        persona: &Persona,
+        found: &[Signal],
+        summary: &mut WriteSummary,
+    ) -> anyhow::Result<()> {
+        let mut stories: BTreeMap<(Cik, Date), Vec<&Signal>> = BTreeMap::new();
+        for s in found.iter().filter(|s| persona.covers_signal(kind_name(s.kind))) {
+            stories.entry((s.issuer_cik, s.end_date)).or_default().push(s);
+        }
+        for ((issuer, day), signals) in stories {
+            let mut sheets = Vec::with_capacity(signals.len());
+            for s in &signals {
+                sheets.push(FactSheet::from_signal(s, &context(self.store, s).await?));
+            }
+            let sheet = match sheets.len() {
+                1 => sheets.remove(0),
+                _ => FactSheet::roundup(sheets),
+            };
+            self.publish(persona, format!("insider:{issuer}:{day}"), sheet, day, summary).await?;
+        }
+        Ok(())
+    }
+
+    /// News articles: one per event whose lead report moves a sector on the persona's beat.
+    async fn news_stories(
+        &self,
+        persona: &Persona,
+        events: &[NewsEvent],
+        summary: &mut WriteSummary,
+    ) -> anyhow::Result<()> {
+        for event in events.iter().filter(|e| persona.covers_topic(&e.facts.topic)) {
+            let sheet = FactSheet::from_event(event);
+            let day = sheet.as_of;
+            self.publish(persona, format!("news:{}", event.key), sheet, day, summary).await?;
+        }
+        Ok(())
+    }
+}
+
 /// `write [--since] [--persona] [--min-score]`.
 pub(crate) async fn write(
     store: &Store,
@@ -134,84 +256,16 @@ pub(crate) async fn write(
         .map(LlmWriter::new)
         .transpose()
         .context("setting up the model client")?;
-    let linker = match &llm {
-        Some(_) => Some(crate::link::linker_in(Some(store)).await?),
-        None => None,
-    };
+    let linker = crate::link::linker_in(Some(store)).await?;
     let mut found = desk_signals(store, since, None, &DeskConfig::default()).await?;
     found.retain(|s| s.score >= min_score);
-    let mut summary = WriteSummary { signals: found.len(), ..WriteSummary::default() };
+    let events = crate::news::events(store, &linker, since).await?;
+    let mut summary =
+        WriteSummary { signals: found.len(), events: events.len(), ..WriteSummary::default() };
+    let desk = Desk { store, llm, linker, now };
     for persona in &personas {
-        // One story per issuer and day; the strongest signal first.
-        let mut stories: BTreeMap<(Cik, Date), Vec<&Signal>> = BTreeMap::new();
-        for s in found.iter().filter(|s| persona.covers_signal(kind_name(s.kind))) {
-            stories.entry((s.issuer_cik, s.end_date)).or_default().push(s);
-        }
-        for ((issuer, day), signals) in stories {
-            let mut sheets = Vec::with_capacity(signals.len());
-            for s in &signals {
-                sheets.push(FactSheet::from_signal(s, &context(store, s).await?));
-            }
-            let sheet = match sheets.len() {
-                1 => sheets.remove(0),
-                _ => FactSheet::roundup(sheets),
-            };
-            let story = format!("insider:{issuer}:{day}");
-            let existing = store.article_for_story(&persona.slug, &story).await?;
-            let digest = sheet.digest();
-            if existing.as_ref().is_some_and(|a| a.digest == digest) {
-                summary.unchanged += 1;
-                continue;
-            }
-            let published = [eastern_day(now)];
-            let (draft, writer) = match &llm {
-                Some(llm) => {
-                    let Some(outcome) =
-                        llm.write(&sheet, persona, &published, linker.as_ref()).await
-                    else {
-                        continue;
-                    };
-                    for note in &outcome.notes {
-                        tracing::warn!(story, "model writer: {note}");
-                    }
-                    (outcome.draft, outcome.writer)
-                }
-                None => match write_deterministic(&sheet, persona) {
-                    Some(d) => (d, "deterministic".to_owned()),
-                    None => continue,
-                },
-            };
-            if writer.starts_with("llm:") {
-                summary.by_model += 1;
-            }
-            let slug = match &existing {
-                Some(a) => a.slug.clone(),
-                None => free_slug(store, &draft.headline, day).await?,
-            };
-            let published_at = existing.as_ref().map_or(now, |a| a.published_at);
-            let mut article =
-                Article::assemble(slug, draft, persona.reference(), sheet, published_at, writer);
-            article.revision = existing.as_ref().map_or(1, |a| a.revision + 1);
-            article.updated_at = now;
-            let saved = store
-                .save_article(&ArticleRecord {
-                    slug: article.slug.clone(),
-                    persona: persona.slug.clone(),
-                    story,
-                    digest,
-                    revision: article.revision,
-                    headline: article.headline.clone(),
-                    published_at: article.published_at,
-                    updated_at: article.updated_at,
-                    tickers: article.tickers.clone(),
-                    body: serde_json::to_string(&article)?,
-                })
-                .await?;
-            match saved {
-                Saved::New => summary.new += 1,
-                Saved::Revised => summary.revised += 1,
-            }
-        }
+        desk.insider_stories(persona, &found, &mut summary).await?;
+        desk.news_stories(persona, &events, &mut summary).await?;
     }
     Ok(summary)
 }

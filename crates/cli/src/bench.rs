@@ -234,6 +234,101 @@ pub(crate) async fn signals(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
+/// Writes `n` items, cycling through the items of the feeds in `paths`, as RSS 2.0 files of
+/// 1,000 items each under `dir`; each copy gets its own GUID and link.
+fn replicate_items(paths: &[PathBuf], n: usize, dir: &std::path::Path) -> anyhow::Result<usize> {
+    let mut templates = Vec::new();
+    for path in paths {
+        let files: Vec<PathBuf> = if path.is_dir() {
+            let mut f: Vec<PathBuf> = std::fs::read_dir(path)
+                .with_context(|| format!("reading {}", path.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x != "md"))
+                .collect();
+            f.sort();
+            f
+        } else {
+            vec![path.clone()]
+        };
+        for f in files {
+            let bytes = std::fs::read(&f).with_context(|| format!("reading {}", f.display()))?;
+            if let Ok(feed) = marketdesk_feeds::parse_feed(&bytes, &f.display().to_string(), None) {
+                templates.extend(feed.items.into_iter().filter(|i| !i.title.is_empty()));
+            }
+        }
+    }
+    anyhow::ensure!(!templates.is_empty(), "no feed items found in the given paths");
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut written = 0;
+    for (file, chunk) in (0..n).collect::<Vec<_>>().chunks(1_000).enumerate() {
+        let mut xml = String::from(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\"><channel><title>Bench</title><link>https://bench.example/</link>\n",
+        );
+        for k in chunk {
+            let t = &templates[k % templates.len()];
+            xml.push_str(&format!(
+                "<item><title>{}</title><link>https://bench.example/{k}</link><guid>https://bench.example/{k}</guid>{}<description>{}</description></item>\n",
+                escape(&t.title),
+                t.published.map(|p| format!("<pubDate>{}</pubDate>", p.strftime("%a, %d %b %Y %H:%M:%S +0000"))).unwrap_or_default(),
+                escape(&t.summary),
+            ));
+            written += 1;
+        }
+        xml.push_str("</channel></rss>\n");
+        std::fs::write(dir.join(format!("feed-{file:04}.xml")), xml)
+            .context("writing a bench feed")?;
+    }
+    Ok(written)
+}
+
+/// `bench news`: ingest (parse, deduplicate, cluster, store) and analyse `n` replicated items.
+pub(crate) async fn news(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitCode> {
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let feeds = dir.path().join("feeds");
+    std::fs::create_dir(&feeds).context("creating the feeds directory")?;
+    replicate_items(paths, n, &feeds)?;
+    let store = Store::open_sqlite(&dir.path().join("bench.db")).await?;
+    let start = Instant::now();
+    let summary = crate::news::ingest_feeds(
+        &store,
+        None,
+        &[feeds.display().to_string()],
+        "marketdesk-bench",
+        jiff::Timestamp::now(),
+    )
+    .await?;
+    let ingest_secs = start.elapsed().as_secs_f64();
+    let items = store.feed_items(None, u32::MAX).await?;
+    let analysed = Instant::now();
+    let mut with_sectors = 0;
+    for i in &items {
+        let text = if i.summary.is_empty() {
+            i.title.clone()
+        } else {
+            format!("{} \u{2014} {}", i.title, i.summary)
+        };
+        with_sectors += usize::from(!marketdesk_desks::news::analyse(&text).sectors.is_empty());
+    }
+    let analyse_secs = analysed.elapsed().as_secs_f64();
+    store.close().await;
+    anyhow::ensure!(
+        summary.new_items == n as u64,
+        "expected {n} new items, kept {}",
+        summary.new_items
+    );
+    say!(
+        "news: {n} items in {} feed files: ingest (parse, dedupe, cluster into {} events, store) {ingest_secs:.2} s, \
+         sector analysis of every item {analyse_secs:.2} s ({with_sectors} with a sector effect); total {:.2} s, \
+         {:.0} items/s; peak RSS {:.0} MiB",
+        summary.feeds,
+        summary.new_events,
+        ingest_secs + analyse_secs,
+        n as f64 / (ingest_secs + analyse_secs),
+        peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

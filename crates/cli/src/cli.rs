@@ -32,6 +32,20 @@ pub(crate) enum Command {
     /// Load data into the store.
     #[command(subcommand)]
     Ingest(IngestCommand),
+    /// News feeds: the items kept from them.
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
+    /// The sectors a news text moves: JSON Lines {"id", "text"} on stdin, each written back with
+    /// "sectors" [{"sector", "direction", "why"}]; or score a labelled file with --eval.
+    Sectors {
+        /// A labelled JSON Lines file {"id", "text", "sectors": {"Energy": "+", ...}}: print
+        /// precision, recall and F1 by sector and the direction accuracy.
+        #[arg(long)]
+        eval: Option<PathBuf>,
+        /// With --eval, the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Daily price bars: import CSV files, fetch from a quote service, show a ticker's change.
     #[command(subcommand)]
     Quotes(QuotesCommand),
@@ -137,6 +151,12 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Serve the website: articles, tickers, agents, sectors, search, feeds.
+    Serve {
+        /// Where to listen.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+    },
     /// Run the whole pipeline on the sample data shipped in the repository.
     Demo(DemoArgs),
     /// Measure parse and ingest throughput (results belong in BENCHMARKS.md).
@@ -152,7 +172,32 @@ pub(crate) struct ParseArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub(crate) enum FeedsCommand {
+    /// Kept items, newest first: feed, guid, title, link, published, summary.
+    Items {
+        /// Only the items of this feed (its URL or path as ingested).
+        #[arg(long)]
+        feed: Option<String>,
+        /// One JSON object per item.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub(crate) enum IngestCommand {
+    /// Read news feeds (RSS 0.9x/1.0/2.0, Atom, JSON Feed) from URLs (conditional GET) or files,
+    /// keep new items once, and cluster them into events.
+    Feeds {
+        /// A feeds file: `[[feed]] url, name, category` [default: [feeds] file].
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Feed URLs, files or directories of feed files.
+        sources: Vec<String>,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Ingest EDGAR filings from files, directories and .zip archives, or from EDGAR itself.
     Edgar(IngestEdgarArgs),
     /// List inputs that failed to ingest, with the reason.
@@ -291,9 +336,15 @@ pub(crate) enum QuotesCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct DemoArgs {
-    /// The sample data to load [default: the `data/demo` folder of the source tree].
+    /// The sample data to load [default: the `fixtures` folder of the source tree].
     #[arg(long)]
     pub(crate) data: Option<PathBuf>,
+    /// Where the site listens.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) addr: std::net::SocketAddr,
+    /// Load and write, then exit instead of serving the site.
+    #[arg(long)]
+    pub(crate) no_serve: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -323,6 +374,16 @@ pub(crate) enum BenchCommand {
         #[arg(long, default_value_t = 210_000)]
         filings: usize,
         /// Filings to replicate (the shipped fixtures by default).
+        paths: Vec<PathBuf>,
+    },
+    /// Ingest N news items (the fixture feeds' items replicated under new GUIDs and links, in
+    /// feed files of 1,000 items) into a fresh store, deduplicating and clustering them, then
+    /// analyse every item's sectors; reports time and peak memory.
+    News {
+        /// How many items.
+        #[arg(long, default_value_t = 100_000)]
+        items: usize,
+        /// Feed files or directories to replicate [default: fixtures/feeds].
         paths: Vec<PathBuf>,
     },
     /// Ingest N filings (the fixtures replicated under new accession numbers) into a fresh

@@ -14,6 +14,42 @@ pub(crate) struct Config {
     pub(crate) quotes: QuotesConfig,
     pub(crate) smart_money: SmartMoneyConfig,
     pub(crate) writer: WriterConfig,
+    pub(crate) web: WebConfig,
+    pub(crate) feeds: FeedsConfig,
+}
+
+/// `[feeds]`: the news feeds.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct FeedsConfig {
+    /// The feeds file `ingest feeds` reads when given no sources.
+    pub(crate) file: Option<PathBuf>,
+    /// The User-Agent feed requests send [default: "marketdesk/VERSION"].
+    pub(crate) user_agent: Option<String>,
+}
+
+/// `[web]`: the website.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct WebConfig {
+    /// The public address pages, feeds and mails link to (env `MARKETDESK_BASE_URL`).
+    pub(crate) base_url: Option<String>,
+    /// Signs form tokens; every web node of one site needs the same (env `MARKETDESK_SECRET`).
+    pub(crate) secret: Option<String>,
+}
+
+impl WebConfig {
+    /// The site's options, environment over file.
+    pub(crate) fn site_options(&self) -> marketdesk_web::SiteOptions {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        marketdesk_web::SiteOptions {
+            base_url: env("MARKETDESK_BASE_URL").or_else(|| self.base_url.clone()),
+            secret: env("MARKETDESK_SECRET")
+                .or_else(|| self.secret.clone())
+                .map(String::into_bytes),
+            ..marketdesk_web::SiteOptions::default()
+        }
+    }
 }
 
 /// `[writer]`: when a signal deserves an article.

@@ -17,6 +17,7 @@ mod edgar_online;
 mod holdings;
 mod ingest;
 mod link;
+mod news;
 mod quotes;
 mod signals;
 
@@ -36,8 +37,8 @@ use marketdesk_store::Store;
 
 use crate::{
     cli::{
-        BenchCommand, Cli, Command, CusipsCommand, EdgarAccess, IngestCommand, IngestEdgarArgs,
-        QuotesCommand, ReferenceCommand,
+        BenchCommand, Cli, Command, CusipsCommand, EdgarAccess, FeedsCommand, IngestCommand,
+        IngestEdgarArgs, QuotesCommand, ReferenceCommand,
     },
     config::Config,
     edgar_online::{Ending, Range},
@@ -103,6 +104,40 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             store.close().await;
             code
         }
+        Command::Ingest(IngestCommand::Feeds { file, sources, json }) => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let file = file.or_else(|| config.feeds.file.clone().filter(|_| sources.is_empty()));
+            let agent =
+                config.feeds.user_agent.clone().unwrap_or_else(|| {
+                    concat!("marketdesk/", env!("CARGO_PKG_VERSION")).to_owned()
+                });
+            let summary = news::ingest_feeds(
+                &store,
+                file.as_deref(),
+                &sources,
+                &agent,
+                jiff::Timestamp::now(),
+            )
+            .await;
+            store.close().await;
+            let summary = summary?;
+            if json {
+                say!("{}", serde_json::to_string(&summary)?);
+            } else {
+                say!("{summary}");
+            }
+            Ok(if summary.failed > 0 { ExitCode::from(PARTIAL_FAILURE) } else { ExitCode::SUCCESS })
+        }
+        Command::Feeds(FeedsCommand::Items { feed, json }) => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = news::list_items(&store, feed.as_deref(), json).await;
+            store.close().await;
+            code
+        }
+        Command::Sectors { eval, json } => match eval {
+            Some(file) => news::sectors_eval(&file, json),
+            None => news::sectors_stdin(),
+        },
         Command::Ingest(IngestCommand::Errors { json }) => {
             let store = open_store(&db_location(cli.db.as_deref())).await?;
             let errors = store.ingest_errors().await?;
@@ -252,11 +287,21 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let linker = link::linker(&db_location(cli.db.as_deref())).await?;
             articles::verify_file(&file, Some(&linker), json)
         }
-        Command::Demo(args) => demo(cli.db.as_deref(), args.data).await,
+        Command::Serve { addr } => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            serve(store, addr, &config).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => demo(cli.db.as_deref(), args, &config).await,
         Command::Bench(BenchCommand::Parse { paths, seconds }) => {
             bench::parse(&default_paths(paths), seconds)
         }
         Command::Bench(BenchCommand::Link { files, megabytes }) => bench::link(&files, megabytes),
+        Command::Bench(BenchCommand::News { items, paths }) => {
+            let paths =
+                if paths.is_empty() { vec![sample_data_dir().join("feeds")] } else { paths };
+            bench::news(&paths, items).await
+        }
         Command::Bench(BenchCommand::Signals { filings, paths }) => {
             bench::signals(&default_paths(paths), filings).await
         }
@@ -376,9 +421,23 @@ fn print_summary(summary: &ingest::Summary, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `marketdesk demo`: a fresh store loaded with the repository's sample data.
-async fn demo(db: Option<&str>, data: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let data = data.unwrap_or_else(sample_data_dir);
+/// Serves the site until Ctrl-C or SIGTERM.
+async fn serve(store: Store, addr: std::net::SocketAddr, config: &Config) -> anyhow::Result<()> {
+    let options = config.web.site_options();
+    if options.secret.is_none() {
+        tracing::info!("no [web] secret or MARKETDESK_SECRET: form tokens last until restart");
+    }
+    let base = options.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    eprintln!("marketdesk: serving {base}/ on {addr} (Ctrl-C stops)");
+    let served = marketdesk_web::serve(store.clone(), addr, options).await;
+    store.close().await;
+    served.with_context(|| format!("serving on {addr}"))
+}
+
+/// `marketdesk demo`: a fresh store loaded with the repository's sample data, its articles
+/// written, and the site served.
+async fn demo(db: Option<&str>, args: cli::DemoArgs, config: &Config) -> anyhow::Result<ExitCode> {
+    let data = args.data.unwrap_or_else(sample_data_dir);
     anyhow::ensure!(
         data.is_dir(),
         "sample data not found at {}: run the demo from a checkout of the repository, or pass --data",
@@ -404,6 +463,10 @@ async fn demo(db: Option<&str>, data: Option<PathBuf>) -> anyhow::Result<ExitCod
     let edgar = [data.join("edgar/ownership"), data.join("edgar/13f")];
     let summary = ingest::ingest_documents(&store, Documents::new(&edgar)).await?;
     say!("EDGAR filings (Forms 3/4/5 and 13F): {summary}");
+    let feeds = [data.join("feeds").display().to_string()];
+    let agent = concat!("marketdesk/", env!("CARGO_PKG_VERSION"));
+    let news = news::ingest_feeds(&store, None, &feeds, agent, jiff::Timestamp::now()).await?;
+    say!("news feeds: {news}");
     let counts = store.counts().await?;
     let kept = if db.is_some() { "" } else { " (temporary: pass --db PATH to keep it)" };
     let (reports, positions) = store.thirteen_f_counts().await?;
@@ -417,16 +480,16 @@ async fn demo(db: Option<&str>, data: Option<PathBuf>) -> anyhow::Result<ExitCod
     );
     say!("\ntop insider signals:");
     signals::run_signals(&store, None, None, None, 14, false).await?;
-    let written = articles::write(
-        &store,
-        None,
-        None,
-        Config::default().writer.min_score,
-        jiff::Timestamp::now(),
-    )
-    .await?;
+    let written =
+        articles::write(&store, None, None, config.writer.min_score, jiff::Timestamp::now())
+            .await?;
     say!("\narticles by the writing agents: {written}");
     articles::list(&store, false).await?;
-    store.close().await;
+    if args.no_serve {
+        store.close().await;
+        return Ok(ExitCode::SUCCESS);
+    }
+    say!("\nthe site: http://{}/", args.addr);
+    serve(store, args.addr, config).await?;
     Ok(ExitCode::SUCCESS)
 }

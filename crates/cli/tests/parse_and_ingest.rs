@@ -140,7 +140,7 @@ fn demo_loads_the_sample_filings() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = marketdesk(&dir.path().join("unused.db"))
         .env_remove("MARKETDESK_DB")
-        .arg("demo")
+        .args(["demo", "--no-serve"])
         .output()
         .expect("runs");
     assert!(out.status.success(), "{}", stderr(&out));
@@ -150,5 +150,7 @@ fn demo_loads_the_sample_filings() {
     assert!(text.contains("40 bars for AAPL"), "sample quotes are imported: {text}");
     assert!(text.contains("438 13F positions"), "13F reports are ingested: {text}");
     assert!(text.contains("purchase") && text.contains("TSLA"), "signals are shown: {text}");
+    assert!(text.contains("new items in"), "feeds are ingested: {text}");
+    assert!(text.contains("16 new articles"), "articles are written: {text}");
     assert!(!dir.path().join("unused.db").exists(), "the demo uses a temporary store");
 }

@@ -15,8 +15,10 @@ mod error;
 mod feeds;
 mod insiders;
 mod ownership;
+mod pages;
 mod quotes;
 mod reference;
+mod search;
 mod thirteen_f;
 
 use std::{path::Path, str::FromStr, time::Duration};
@@ -32,7 +34,9 @@ pub use error::{Error, Result};
 pub use feeds::{FeedItemRecord, FeedRecord};
 pub use insiders::{TradeFiling, TradeRow};
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
+pub use pages::ArticleGeneration;
 pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRecord};
+pub use search::{MATCH_END, MATCH_START, SearchCounts, SearchHit, SearchKind};
 pub use thirteen_f::{ReportOutcome, SourcedReport};
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");

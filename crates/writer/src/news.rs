@@ -215,8 +215,21 @@ pub fn write_news(sheet: &FactSheet, persona: &Persona) -> Option<Draft> {
         }
         None => format!("\u{201c}{}\u{201d}, {outlet} reported.", headline_quote.text),
     }];
-    if let Some(summary) =
-        sheet.quotes.iter().find(|q| q.about == "summary" && q.source == 0 && q.text.len() <= 600)
+    // A summary that only repeats the headline (as wire feeds often do) is not quoted again.
+    let repeats = |q: &Quote| {
+        let words = |t: &str| {
+            t.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        };
+        let (h, s) = (words(&headline_quote.text), words(&q.text));
+        s.len() <= h.len() + 2 && s.starts_with(&h)
+    };
+    if let Some(summary) = sheet
+        .quotes
+        .iter()
+        .find(|q| q.about == "summary" && q.source == 0 && q.text.len() <= 600 && !repeats(q))
     {
         what.push(format!(
             "In its words: \u{201c}{}\u{201d}",
@@ -285,7 +298,7 @@ pub fn write_news(sheet: &FactSheet, persona: &Persona) -> Option<Draft> {
         .iter()
         .map(|s| {
             let mut p = format!(
-                "{}, {} the sector: {}.",
+                "{} {}: {}.",
                 capitalise(reading(&s.direction)),
                 s.sector,
                 s.why.trim_end_matches('.')
@@ -418,7 +431,10 @@ mod tests {
         assert!(d.sections[0].paragraphs[0].starts_with("\u{201c}Drone strike halts output at major Saudi oil field\u{201d}, Reuters World reported on Aug. 3, 2026."));
         let headings: Vec<&str> = d.sections.iter().map(|s| s.heading.as_str()).collect();
         assert_eq!(headings.len(), NEWS_SECTIONS.len());
-        assert!(d.sections[4].paragraphs[0].contains("Exxon Mobil"));
+        assert_eq!(
+            d.sections[4].paragraphs[0],
+            "A tailwind for Energy: a supply disruption lifts oil prices and producers' revenue. Listed companies in it include Exxon Mobil and Chevron."
+        );
         assert_eq!(verify(&d, &sheet, &[], None), []);
         assert_eq!(sheet.tickers, ["XOM", "CVX"]);
         assert_eq!(sheet.sources[1].title, "Guardian US: Saudi oil field hit by drones");
@@ -435,6 +451,16 @@ mod tests {
     #[test]
     fn outlet_suffixes_are_dropped() {
         assert_eq!(bare_headline("Fed holds rates - Reuters"), "Fed holds rates");
+        let mut e = event();
+        e.reports[0].summary =
+            "Drone strike halts output at major Saudi oil\u{200b} field Reuters".into();
+        let persona = roster().expect("roster").remove(1);
+        let d = write_news(&FactSheet::from_event(&e), &persona).expect("draft");
+        assert_eq!(
+            d.sections[0].paragraphs.len(),
+            2,
+            "a summary repeating the headline is not quoted"
+        );
         assert_eq!(
             bare_headline("Wall Street - a history of it all in one"),
             "Wall Street - a history of it all in one"

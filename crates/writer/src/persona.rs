@@ -161,6 +161,13 @@ impl Persona {
         PersonaRef { name: self.name.clone(), slug: self.slug.clone() }
     }
 
+    /// Whether this persona writes about news on `topic` ("monetary policy" or
+    /// "monetary_policy").
+    pub fn covers_topic(&self, topic: &str) -> bool {
+        let topic = topic.replace('_', " ");
+        self.beat.topics.contains(&topic)
+    }
+
     /// Whether this persona writes about `signal_kind`.
     pub fn covers_signal(&self, signal_kind: &str) -> bool {
         self.beat.signal_kinds.iter().any(|k| k == signal_kind)

@@ -446,6 +446,16 @@ fn check_text(
             text.replace_range(a..from + len + close.len_utf8(), &blank);
         }
     }
+    // A source's own words, repeated verbatim (a report's headline), are quotations too.
+    for q in &allowed.sheet.quotes {
+        let q = q.text.trim();
+        if q.split_whitespace().count() < 4 {
+            continue;
+        }
+        while let Some(a) = text.find(q) {
+            text.replace_range(a..a + q.len(), &" ".repeat(q.len()));
+        }
+    }
     for term in TERMS {
         while let Some(a) = text.find(term) {
             text.replace_range(a..a + term.len(), &" ".repeat(term.len()));
@@ -589,10 +599,15 @@ fn check_people(text: &str, allowed: &Allowed<'_>, violation: &mut impl FnMut(Cl
             .map(|(_, w)| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\''))
             .collect();
         if run.len() >= 2 && run.iter().any(|w| is_given_name(w)) {
-            let known = run.iter().any(|w| {
-                let w = w.trim_end_matches("'s").to_lowercase();
-                allowed.people.contains(&w)
+            let joined = run.join(" ");
+            let a_company = allowed.sheet.entities.iter().any(|e| {
+                e.kind == "company" && (e.display.contains(&joined) || e.name.contains(&joined))
             });
+            let known = a_company
+                || run.iter().any(|w| {
+                    let w = w.trim_end_matches("'s").to_lowercase();
+                    allowed.people.contains(&w)
+                });
             if !known {
                 violation(ClaimKind::Person, &run.join(" "));
             }

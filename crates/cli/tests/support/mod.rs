@@ -45,6 +45,7 @@ pub fn stderr(o: &Output) -> String {
 pub struct Seen {
     pub path: String,
     pub user_agent: Option<String>,
+    pub if_none_match: Option<String>,
     pub at: Instant,
 }
 
@@ -97,6 +98,7 @@ fn serve(
     }
     let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let mut user_agent = None;
+    let mut if_none_match = None;
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line).is_err() || line.trim().is_empty() {
@@ -107,17 +109,33 @@ fn serve(
         {
             user_agent = Some(v.trim().to_owned());
         }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("if-none-match")
+        {
+            if_none_match = Some(v.trim().to_owned());
+        }
     }
-    log.lock().expect("lock").push(Seen { path: path.clone(), user_agent, at: Instant::now() });
+    log.lock().expect("lock").push(Seen {
+        path: path.clone(),
+        user_agent,
+        if_none_match,
+        at: Instant::now(),
+    });
     let attempt = {
         let mut c = counts.lock().expect("lock");
         let n = c.entry(path.clone()).or_insert(0);
         *n += 1;
         *n - 1
     };
+    let file = || std::fs::read(root.join(path.trim_start_matches('/')));
     let (status, headers, body) = match behaviour(&path, attempt) {
+        // 200 with extra headers (an ETag): the file itself.
+        Some((200, headers)) => match file() {
+            Ok(body) => (200, headers, body),
+            Err(_) => (404, vec![], b"File Not Found".to_vec()),
+        },
         Some((status, headers)) => (status, headers, b"refused".to_vec()),
-        None => match std::fs::read(root.join(path.trim_start_matches('/'))) {
+        None => match file() {
             Ok(body) => (200, vec![], body),
             Err(_) => (404, vec![], b"File Not Found".to_vec()),
         },

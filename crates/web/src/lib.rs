@@ -1,0 +1,212 @@
+//! marketdesk's publish stage: the website.
+//!
+//! [`router`] builds the axum [`Router`] of the whole site over a [`Site`] (the store, the
+//! [`SiteOptions`] and an in-memory page cache); [`serve`] binds it to an address, rebuilds the
+//! search index first and stops gracefully on Ctrl-C or SIGTERM. Tests drive the router with
+//! `tower::ServiceExt::oneshot`, no socket needed.
+//!
+//! - Pages are server-rendered askama templates (`templates/`), usable without JavaScript (there
+//!   is none), with one stylesheet (`static/site.css`, linked with a content hash so it can be
+//!   cached for a year). Home, article, ticker, agent, sector, search, and real 404/500 pages.
+//! - Feeds: RSS 2.0, Atom and JSON Feed 1.1 for the site, each agent and each ticker; sitemap
+//!   and robots.txt. Every item names its author as an AI agent.
+//! - Speed: every page the store can produce is rendered once, compressed once (gzip and
+//!   Brotli) and kept in memory with its ETag and Last-Modified; a request for it is a hash
+//!   lookup and a clone of bytes, answered 304 when the client's copy is current. The cache is
+//!   dropped when the articles change (a cheap count and newest-revision query, run at most
+//!   every [`SiteOptions::change_check`] in the background, so `marketdesk write` in another
+//!   process shows up within about a second) and each page is re-rendered after
+//!   [`SiteOptions::page_ttl`] (quotes, filings and the date move on too).
+//! - Security: all output escaped (askama for HTML and XML, `\u003c` in JSON-LD), a
+//!   Content-Security-Policy without inline scripts or styles, `nosniff`, a referrer policy,
+//!   frame denial, a request body limit and a request timeout.
+//!
+//! The crate knows HTTP and HTML and nothing else: it reads the store only through
+//! `marketdesk-store`'s typed API, never reads the environment or config files, and takes "now"
+//! from [`SiteOptions::clock`].
+
+mod cache;
+mod chart;
+mod error;
+mod feeds;
+mod pages;
+mod routes;
+mod views;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::Router;
+use jiff::Timestamp;
+use marketdesk_store::Store;
+
+pub use error::{Error, Result};
+pub use views::sector_slug;
+
+/// Where "now" comes from: the system clock, or a fixed moment in tests.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Timestamp + Send + Sync>);
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Clock(Arc::new(Timestamp::now))
+    }
+
+    /// Always `at`.
+    pub fn fixed(at: Timestamp) -> Self {
+        Clock(Arc::new(move || at))
+    }
+
+    /// Now.
+    pub fn now(&self) -> Timestamp {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
+}
+
+/// How the site runs.
+#[derive(Debug, Clone)]
+pub struct SiteOptions {
+    /// The public address of the site, without a trailing slash (`https://news.example.com`),
+    /// used for canonical URLs, feeds and the sitemap. `None`: `http://ADDR` of [`serve`]
+    /// (`http://localhost` for a bare [`router`]).
+    pub base_url: Option<String>,
+    /// The site's name, in titles, feeds and the header. Default "marketdesk".
+    pub site_name: String,
+    /// How often at most the store is asked whether articles changed. Default 1 s.
+    pub change_check: Duration,
+    /// How long a rendered page is served before it is rendered again even if no article
+    /// changed (quotes, filings and the date move on). Default 60 s.
+    pub page_ttl: Duration,
+    /// Pages kept in memory at most; the cache starts over when it is full. Default 4096.
+    pub cache_pages: usize,
+    /// A request is answered 408 after this long. Default 10 s.
+    pub request_timeout: Duration,
+    /// Largest request body accepted, in bytes. Default 64 KiB.
+    pub body_limit: usize,
+    /// The key the forms' CSRF tokens are derived from; random per process when `None` (tokens
+    /// then do not survive a restart or span several processes).
+    pub secret: Option<Vec<u8>>,
+    /// Where "now" comes from.
+    pub clock: Clock,
+}
+
+impl Default for SiteOptions {
+    fn default() -> Self {
+        SiteOptions {
+            base_url: None,
+            site_name: "marketdesk".to_owned(),
+            change_check: Duration::from_secs(1),
+            page_ttl: Duration::from_secs(60),
+            cache_pages: 4096,
+            request_timeout: Duration::from_secs(10),
+            body_limit: 64 * 1024,
+            secret: None,
+            clock: Clock::system(),
+        }
+    }
+}
+
+/// The site: the store, the options, the personas and the page cache. Cheap to clone.
+#[derive(Clone)]
+pub struct Site {
+    inner: Arc<views::Inner>,
+}
+
+impl std::fmt::Debug for Site {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Site").field("base_url", &self.inner.base_url).finish_non_exhaustive()
+    }
+}
+
+impl Site {
+    /// A site over `store`. Fails only when the shipped personas do not read.
+    pub fn new(store: Store, options: SiteOptions) -> Result<Self> {
+        Ok(Site { inner: Arc::new(views::Inner::new(store, options)?) })
+    }
+
+    /// Asks the store now whether articles changed; if so, indexes them for search and drops
+    /// the cached pages. Returns whether they changed. (Requests do this in the background at
+    /// most every [`SiteOptions::change_check`].)
+    pub async fn refresh(&self) -> Result<bool> {
+        self.inner.refresh().await
+    }
+
+    /// The CSRF token the forms carry now: derived from the site's secret and the hour, so
+    /// cached pages can share it.
+    pub fn csrf_token(&self) -> String {
+        self.inner.csrf_token(self.inner.now())
+    }
+
+    /// Whether `token` is a CSRF token this site issued in the last two hours (for the form
+    /// handlers).
+    pub fn csrf_valid(&self, token: &str) -> bool {
+        self.inner.csrf_valid(token, self.inner.now())
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+}
+
+/// The whole site as an axum router (pages, feeds, static files, 404 fallback, and the
+/// security, compression, timeout and body-limit layers).
+pub fn router(site: Site) -> Router {
+    routes::router(site)
+}
+
+/// Serves the site on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
+/// Rebuilds the search index (companies, insiders, articles) before listening.
+pub async fn serve(store: Store, addr: SocketAddr, mut options: SiteOptions) -> Result<()> {
+    if options.base_url.is_none() {
+        options.base_url = Some(format!("http://{addr}"));
+    }
+    let counts = store.rebuild_search().await?;
+    tracing::info!(
+        articles = counts.articles,
+        companies = counts.companies,
+        insiders = counts.insiders,
+        "search index rebuilt"
+    );
+    let site = Site::new(store, options)?;
+    site.refresh().await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr: addr.to_string(), source })?;
+    tracing::info!("serving {} on http://{}", site.inner.site_name, addr);
+    axum::serve(listener, router(site))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(Error::Serve)
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

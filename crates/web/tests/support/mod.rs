@@ -1,0 +1,422 @@
+//! A store like `marketdesk demo` builds (shipped reference list and CUSIP map, fixture quotes,
+//! fixture Forms 3/4/5 and 13F, the insider desk's signals written up as `marketdesk write` does,
+//! plus one news-event article), and requests against the router without a socket.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::{
+    collections::{BTreeMap, HashMap},
+    path::{Path, PathBuf},
+    sync::{Arc, OnceLock},
+};
+
+use axum::{
+    body::Body,
+    http::{Request, Response, StatusCode},
+};
+use http_body_util::BodyExt;
+use jiff::{Timestamp, civil::Date};
+use marketdesk_core::Cik;
+use marketdesk_desks::insider::{Config, Insider, Signal, Trade, role_of, signals};
+use marketdesk_linker::{Reference, SHIPPED_EXCHANGE_LIST, SHIPPED_SIZE_ORDER};
+use marketdesk_store::{
+    ArticleRecord, CompanyRecord, CusipRecord, ReferenceDocuments, SecurityRecord, SourcedFiling,
+    SourcedReport, Store, TradeFiling, TradeRow,
+};
+use marketdesk_web::{Clock, Site, SiteOptions, router};
+use marketdesk_writer::{
+    Article, EventFacts, FactSheet, FilingFootnote, NewsEvent, PriceContext, Report, SectorFact,
+    SignalContext, kind_name, roster, slugify, write_deterministic,
+};
+use tower::ServiceExt;
+
+/// The moment the fixture articles are written and the site's clock stands at.
+pub const NOW: &str = "2025-03-14T16:51:00Z";
+
+pub fn now() -> Timestamp {
+    NOW.parse().expect("timestamp")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn label<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+}
+
+async fn load_reference(store: &Store) {
+    let reference = Reference::shipped().expect("shipped reference");
+    let companies: Vec<CompanyRecord> = reference
+        .companies()
+        .iter()
+        .map(|c| CompanyRecord {
+            cik: c.cik,
+            name: c.name.clone(),
+            main_ticker: c.main_ticker.clone(),
+            size_rank: c.size_rank,
+            exchange_traded_product: c.exchange_traded_product,
+            securities: c
+                .securities
+                .iter()
+                .map(|s| SecurityRecord {
+                    ticker: s.ticker.clone(),
+                    exchange: label(s.exchange),
+                    kind: label(s.kind),
+                })
+                .collect(),
+        })
+        .collect();
+    let documents = ReferenceDocuments {
+        exchange_list: SHIPPED_EXCHANGE_LIST.to_vec(),
+        size_order: Some(SHIPPED_SIZE_ORDER.to_vec()),
+    };
+    store.replace_reference(&companies, &documents, "shipped", now()).await.expect("reference");
+    // The shipped CUSIP map (`cusip,cik,ticker,issuer_name,title_of_class`).
+    let csv = std::fs::read_to_string(repo().join("data/reference/cusips.csv")).expect("cusips");
+    let records: Vec<CusipRecord> = csv
+        .lines()
+        .skip(1)
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            let cusip = (*f.first()?).to_owned();
+            Some(CusipRecord {
+                cusip,
+                cik: f.get(1).and_then(|c| Cik::parse(c).ok()),
+                ticker: f.get(2).filter(|t| !t.is_empty()).map(|t| (*t).to_owned()),
+                issuer_name: f.get(3).map(|s| (*s).to_owned()).unwrap_or_default(),
+                title_of_class: f.get(4).filter(|t| !t.is_empty()).map(|t| (*t).to_owned()),
+            })
+        })
+        .collect();
+    store.upsert_cusips(&records, "shipped").await.expect("cusips");
+}
+
+async fn load_quotes(store: &Store) {
+    for name in ["AAPL", "TSLA"] {
+        let path = repo().join(format!("fixtures/quotes/{name}.csv"));
+        let text = std::fs::read_to_string(&path).expect("quotes");
+        let (bars, _) = marketdesk_quotes::parse_csv(&text, Some(name)).expect("csv");
+        store.upsert_daily_bars(&bars, &path.display().to_string()).await.expect("bars");
+    }
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("fixture dir")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .collect();
+    out.sort();
+    out
+}
+
+async fn load_filings(store: &Store) {
+    let mut filings = Vec::new();
+    for p in files(&repo().join("fixtures/edgar/ownership")) {
+        let bytes = std::fs::read(&p).expect("filing");
+        let name = p.display().to_string();
+        if let Ok(f) = marketdesk_edgar::parse_ownership(&name, &bytes) {
+            filings.push((name, f));
+        }
+    }
+    let batch: Vec<SourcedFiling<'_>> =
+        filings.iter().map(|(source, filing)| SourcedFiling { source, filing }).collect();
+    store.insert_ownership(&batch, now()).await.expect("filings");
+    let mut reports = Vec::new();
+    for p in files(&repo().join("fixtures/edgar/13f")) {
+        let bytes = std::fs::read(&p).expect("13f");
+        let name = p.display().to_string();
+        if let Ok(r) = marketdesk_edgar::parse_thirteen_f(&name, &bytes) {
+            reports.push((name, r));
+        }
+    }
+    let batch: Vec<SourcedReport<'_>> =
+        reports.iter().map(|(source, report)| SourcedReport { source, report }).collect();
+    store.insert_thirteen_f(&batch, now()).await.expect("13f");
+    store.resolve_amendments().await.expect("amendments");
+}
+
+/// Trades for the desk, as `marketdesk signals` builds them.
+fn trades(rows: Vec<TradeRow>, tickers: &HashMap<Cik, String>) -> Vec<Trade> {
+    let mut per_filing: HashMap<*const TradeFiling, (Arc<[Insider]>, Option<String>)> =
+        HashMap::new();
+    rows.into_iter()
+        .map(|r| {
+            let f = &r.filing;
+            let (insiders, ticker) = per_filing
+                .entry(Arc::as_ptr(f))
+                .or_insert_with(|| {
+                    let insiders: Arc<[Insider]> = f
+                        .owners
+                        .iter()
+                        .map(|o| {
+                            let (role, officer_or_director, c_suite) = role_of(
+                                o.is_director,
+                                o.is_officer,
+                                o.is_ten_percent_owner,
+                                o.officer_title.as_deref(),
+                                o.other_text.as_deref(),
+                            );
+                            Insider {
+                                cik: o.cik,
+                                name: o.name.clone().unwrap_or_default(),
+                                role,
+                                officer_or_director,
+                                c_suite,
+                            }
+                        })
+                        .collect();
+                    let ticker =
+                        tickers.get(&f.issuer_cik).cloned().or_else(|| f.issuer_ticker.clone());
+                    (insiders, ticker)
+                })
+                .clone();
+            Trade {
+                plan_10b5_1: r.plan_10b5_1(),
+                accession: f.accession.clone(),
+                issuer_cik: f.issuer_cik,
+                issuer_name: f.issuer_name.clone(),
+                ticker,
+                insiders,
+                date: r.date,
+                code: r.code,
+                shares: r.shares,
+                price: r.price,
+                owned_after: r.owned_after,
+            }
+        })
+        .collect()
+}
+
+/// What the store knows around a signal, as `marketdesk write` gathers it.
+async fn context(store: &Store, signal: &Signal) -> SignalContext {
+    let mut context = SignalContext::default();
+    for accession in &signal.accessions {
+        let Some(filing) = store.ownership_filing(accession).await.expect("filing") else {
+            continue;
+        };
+        context.forms.push((accession.clone(), filing.document_type.clone()));
+        context.signatures.extend(filing.signatures.iter().filter_map(|s| s.name.clone()));
+        let mut ids: Vec<&str> = filing
+            .non_derivative_transactions
+            .iter()
+            .filter(|t| {
+                t.transaction_code
+                    .as_deref()
+                    .is_some_and(|c| signal.transaction_codes.iter().any(|s| s == c))
+            })
+            .flat_map(|t| t.footnote_refs.footnote_ids.iter().map(String::as_str))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            if let Some(text) = filing.footnotes.get(id) {
+                context.footnotes.push(FilingFootnote {
+                    accession: accession.clone(),
+                    id: id.to_owned(),
+                    text: text.to_owned(),
+                });
+            }
+        }
+    }
+    if let Some(ticker) = &signal.ticker {
+        let from =
+            signal.end_date.checked_sub(jiff::Span::new().days(7)).unwrap_or(signal.end_date);
+        let bars = store.daily_bars(ticker, from, Date::MAX).await.expect("bars");
+        let at_trade = bars.iter().rev().find(|b| b.date <= signal.end_date);
+        if let (Some(at), Some(latest)) = (at_trade, bars.last())
+            && latest.date > at.date
+        {
+            context.price = Some(PriceContext {
+                source: format!("Daily closing prices for {ticker} (split-adjusted)"),
+                at_trade: (at.date, at.close),
+                latest: (latest.date, latest.close),
+            });
+        }
+    }
+    context
+}
+
+/// Saves an article as the writer path does: the record, then the search index.
+pub async fn save(store: &Store, story: &str, article: &Article, digest: &str) {
+    let record = ArticleRecord {
+        slug: article.slug.clone(),
+        persona: article.persona.slug.clone(),
+        story: story.to_owned(),
+        digest: digest.to_owned(),
+        revision: article.revision,
+        headline: article.headline.clone(),
+        published_at: article.published_at,
+        updated_at: article.updated_at,
+        tickers: article.tickers.clone(),
+        body: serde_json::to_string(article).expect("json"),
+    };
+    store.save_article(&record).await.expect("save");
+    store.index_article_record(&record).await.expect("index");
+}
+
+/// `marketdesk write` over the store: one article per persona, issuer and day.
+async fn write_articles(store: &Store) {
+    let rows = store.insider_trades(None, None).await.expect("trades");
+    let tickers = store.main_tickers().await.expect("tickers");
+    let mut found = signals(&trades(rows, &tickers), &Config::default());
+    found.retain(|s| s.score >= 30.0);
+    for persona in roster().expect("roster") {
+        let mut stories: BTreeMap<(Cik, Date), Vec<&Signal>> = BTreeMap::new();
+        for s in found.iter().filter(|s| persona.covers_signal(kind_name(s.kind))) {
+            stories.entry((s.issuer_cik, s.end_date)).or_default().push(s);
+        }
+        for ((issuer, day), signals) in stories {
+            let mut sheets = Vec::new();
+            for s in &signals {
+                sheets.push(FactSheet::from_signal(s, &context(store, s).await));
+            }
+            let sheet =
+                if sheets.len() == 1 { sheets.remove(0) } else { FactSheet::roundup(sheets) };
+            let Some(draft) = write_deterministic(&sheet, &persona) else { continue };
+            let slug = format!("{}-{day}", slugify(&draft.headline, 64));
+            let digest = sheet.digest();
+            let article = Article::assemble(
+                slug,
+                draft,
+                persona.reference(),
+                sheet,
+                now(),
+                "deterministic".to_owned(),
+            );
+            save(store, &format!("insider:{issuer}:{day}"), &article, &digest).await;
+        }
+    }
+}
+
+/// One news-event article by the macro persona, on the Defense/Aerospace and Energy sectors.
+async fn write_news_article(store: &Store) {
+    let event = NewsEvent {
+        key: "guid:defense-1".into(),
+        reports: vec![Report {
+            outlet: "Reuters World".into(),
+            title: "France agrees to accelerate air defence deliveries to Ukraine - Reuters".into(),
+            link: Some("https://www.reuters.com/world/defence-1".into()),
+            published_at: "2025-03-14T12:05:00Z".parse().ok(),
+            summary: "Deliveries of air defence systems will be brought forward.".into(),
+        }],
+        facts: EventFacts {
+            topic: "geopolitics".into(),
+            sectors: vec![
+                SectorFact {
+                    sector: "Defense/Aerospace".into(),
+                    direction: "+".into(),
+                    why: "faster deliveries mean more orders for air-defence makers".into(),
+                    companies: vec![("Lockheed Martin".into(), "LMT".into())],
+                },
+                SectorFact {
+                    sector: "Energy".into(),
+                    direction: "mixed".into(),
+                    why: "the war's course moves gas prices either way".into(),
+                    companies: vec![],
+                },
+            ],
+            places: vec!["France".into(), "Ukraine".into()],
+            organisations: vec![],
+            outlets: vec!["Reuters World".into()],
+        },
+        companies: vec![],
+        people: vec![],
+    };
+    let sheet = FactSheet::from_event(&event);
+    let persona =
+        roster().expect("roster").into_iter().find(|p| p.slug == "macro-analyst").expect("macro");
+    let draft = marketdesk_writer::write_news(&sheet, &persona).expect("news draft");
+    let slug = format!("{}-2025-03-14", slugify(&draft.headline, 64));
+    let digest = sheet.digest();
+    let at: Timestamp = "2025-03-14T13:00:00Z".parse().expect("ts");
+    let article =
+        Article::assemble(slug, draft, persona.reference(), sheet, at, "deterministic".into());
+    save(store, "news:guid:defense-1", &article, &digest).await;
+}
+
+async fn build(path: &Path) {
+    let store = Store::open_sqlite(path).await.expect("store");
+    load_reference(&store).await;
+    load_quotes(&store).await;
+    load_filings(&store).await;
+    write_articles(&store).await;
+    write_news_article(&store).await;
+    store.rebuild_search().await.expect("search");
+    store.close().await;
+}
+
+/// The fixture store, built once per test binary.
+fn fixture_db() -> &'static Path {
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        // Under target/, so repeated runs leave nothing in the system's temp directory.
+        let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("tempdir").keep();
+        let path = dir.join("site.db");
+        let p = path.clone();
+        std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime")
+                .block_on(build(&p));
+        })
+        .join()
+        .expect("building the fixture store");
+        path
+    })
+}
+
+/// A test's own copy of the fixture store and a site over it, its clock at [`NOW`].
+pub struct TestSite {
+    pub site: Site,
+    pub store: Store,
+    _dir: tempfile::TempDir,
+}
+
+pub fn options() -> SiteOptions {
+    SiteOptions {
+        base_url: Some("https://md.example".to_owned()),
+        secret: Some(b"test secret".to_vec()),
+        clock: Clock::fixed(now()),
+        // Tests say when the site looks for changes (`Site::refresh`); no background check.
+        change_check: std::time::Duration::from_secs(3600),
+        ..SiteOptions::default()
+    }
+}
+
+pub async fn site() -> TestSite {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("site.db");
+    std::fs::copy(fixture_db(), &path).expect("copy store");
+    let store = Store::open_sqlite(&path).await.expect("store");
+    let site = Site::new(store.clone(), options()).expect("site");
+    site.refresh().await.expect("refresh");
+    TestSite { site, store, _dir: dir }
+}
+
+/// A response, its body decoded as text.
+pub struct Got {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Got {
+    pub fn header(&self, name: &str) -> &str {
+        self.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+}
+
+pub async fn send(site: &Site, request: Request<Body>) -> Got {
+    let res: Response<Body> = router(site.clone()).oneshot(request).await.expect("infallible");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    Got { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+pub async fn get(site: &Site, path: &str) -> Got {
+    send(site, Request::get(path).body(Body::empty()).expect("request")).await
+}
