@@ -218,7 +218,7 @@ pub(crate) async fn signals(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitC
     let summary = crate::ingest::ingest_documents(&store, replicas).await?;
     let start = Instant::now();
     let cpu_start = thread_cpu_seconds();
-    let (rows, found) = crate::signals::all_signals(&store).await?;
+    let (rows, found) = marketdesk_newsroom::all_signals(&store).await?;
     let secs = start.elapsed().as_secs_f64();
     let cpu = thread_cpu_seconds().zip(cpu_start).map(|(e, s)| e - s);
     store.close().await;
@@ -289,7 +289,7 @@ pub(crate) async fn news(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitCode
     replicate_items(paths, n, &feeds)?;
     let store = Store::open_sqlite(&dir.path().join("bench.db")).await?;
     let start = Instant::now();
-    let summary = crate::news::ingest_feeds(
+    let summary = marketdesk_newsroom::ingest_feeds(
         &store,
         None,
         &[feeds.display().to_string()],

@@ -111,14 +111,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 config.feeds.user_agent.clone().unwrap_or_else(|| {
                     concat!("marketdesk/", env!("CARGO_PKG_VERSION")).to_owned()
                 });
-            let summary = news::ingest_feeds(
+            let summary = marketdesk_newsroom::ingest_feeds(
                 &store,
                 file.as_deref(),
                 &sources,
                 &agent,
                 jiff::Timestamp::now(),
             )
-            .await;
+            .await
+            .map_err(anyhow::Error::from);
             store.close().await;
             let summary = summary?;
             if json {
@@ -254,14 +255,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Write { since, persona, min_score, json } => {
             let store = open_store(&db_location(cli.db.as_deref())).await?;
             let min_score = min_score.unwrap_or(config.writer.min_score);
-            let written = articles::write(
-                &store,
-                since,
-                persona.as_deref(),
-                min_score,
-                jiff::Timestamp::now(),
-            )
-            .await;
+            let written = write(&store, since, persona.as_deref(), min_score).await;
             store.close().await;
             let written = written?;
             if json {
@@ -421,6 +415,28 @@ fn print_summary(summary: &ingest::Summary, json: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `write`: the model writer when `MARKETDESK_LLM_*` configure one, checked with the linker over
+/// the store's reference list.
+async fn write(
+    store: &Store,
+    since: Option<jiff::civil::Date>,
+    persona: Option<&str>,
+    min_score: f64,
+) -> anyhow::Result<marketdesk_newsroom::WriteSummary> {
+    let linker = link::linker_in(Some(store)).await?;
+    let llm = marketdesk_writer::llm::LlmConfig::from_vars(|k| std::env::var(k).ok());
+    Ok(marketdesk_newsroom::write(
+        store,
+        &linker,
+        llm,
+        since,
+        persona,
+        min_score,
+        jiff::Timestamp::now(),
+    )
+    .await?)
+}
+
 /// Serves the site until Ctrl-C or SIGTERM.
 async fn serve(store: Store, addr: std::net::SocketAddr, config: &Config) -> anyhow::Result<()> {
     let options = config.web.site_options();
@@ -465,7 +481,9 @@ async fn demo(db: Option<&str>, args: cli::DemoArgs, config: &Config) -> anyhow:
     say!("EDGAR filings (Forms 3/4/5 and 13F): {summary}");
     let feeds = [data.join("feeds").display().to_string()];
     let agent = concat!("marketdesk/", env!("CARGO_PKG_VERSION"));
-    let news = news::ingest_feeds(&store, None, &feeds, agent, jiff::Timestamp::now()).await?;
+    let news =
+        marketdesk_newsroom::ingest_feeds(&store, None, &feeds, agent, jiff::Timestamp::now())
+            .await?;
     say!("news feeds: {news}");
     let counts = store.counts().await?;
     let kept = if db.is_some() { "" } else { " (temporary: pass --db PATH to keep it)" };
@@ -480,9 +498,7 @@ async fn demo(db: Option<&str>, args: cli::DemoArgs, config: &Config) -> anyhow:
     );
     say!("\ntop insider signals:");
     signals::run_signals(&store, None, None, None, 14, false).await?;
-    let written =
-        articles::write(&store, None, None, config.writer.min_score, jiff::Timestamp::now())
-            .await?;
+    let written = write(&store, None, None, config.writer.min_score).await?;
     say!("\narticles by the writing agents: {written}");
     articles::list(&store, false).await?;
     if args.no_serve {

@@ -1,66 +1,14 @@
 //! `marketdesk signals` and `marketdesk insiders`: the insider desk over the store.
 
-use std::{collections::HashMap, fmt::Write as _, process::ExitCode, sync::Arc};
+use std::{fmt::Write as _, process::ExitCode};
 
 use anyhow::Context;
 use jiff::civil::Date;
 use marketdesk_core::Cik;
-use marketdesk_desks::insider::{Config, Insider, Signal, SignalKind, Trade, role_of, signals};
-use marketdesk_store::{Store, TradeFiling, TradeRow};
+use marketdesk_desks::insider::{Config, SignalKind};
+use marketdesk_newsroom::{desk_signals, trades};
+use marketdesk_store::Store;
 use serde_json::json;
-
-/// Trades for the desk: each issuer's main ticker from the reference list, falling back to the
-/// symbol as filed (which can be stale: YHOO, LNKD); each filing's insiders built once.
-fn trades(rows: Vec<TradeRow>, tickers: &HashMap<Cik, String>) -> Vec<Trade> {
-    let mut per_filing: HashMap<*const TradeFiling, (Arc<[Insider]>, Option<String>)> =
-        HashMap::new();
-    rows.into_iter()
-        .map(|r| {
-            let f = &r.filing;
-            let (insiders, ticker) = per_filing
-                .entry(Arc::as_ptr(f))
-                .or_insert_with(|| {
-                    let insiders: Arc<[Insider]> = f
-                        .owners
-                        .iter()
-                        .map(|o| {
-                            let (role, officer_or_director, c_suite) = role_of(
-                                o.is_director,
-                                o.is_officer,
-                                o.is_ten_percent_owner,
-                                o.officer_title.as_deref(),
-                                o.other_text.as_deref(),
-                            );
-                            Insider {
-                                cik: o.cik,
-                                name: o.name.clone().unwrap_or_default(),
-                                role,
-                                officer_or_director,
-                                c_suite,
-                            }
-                        })
-                        .collect();
-                    let ticker =
-                        tickers.get(&f.issuer_cik).cloned().or_else(|| f.issuer_ticker.clone());
-                    (insiders, ticker)
-                })
-                .clone();
-            Trade {
-                plan_10b5_1: r.plan_10b5_1(),
-                accession: f.accession.clone(),
-                issuer_cik: f.issuer_cik,
-                issuer_name: f.issuer_name.clone(),
-                ticker,
-                insiders,
-                date: r.date,
-                code: r.code,
-                shares: r.shares,
-                price: r.price,
-                owned_after: r.owned_after,
-            }
-        })
-        .collect()
-}
 
 async fn issuer_of(store: &Store, ticker: &str) -> anyhow::Result<Cik> {
     let ticker = ticker.to_ascii_uppercase();
@@ -113,30 +61,6 @@ pub(crate) async fn run_signals(
     }
     crate::emit(&text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// The insider desk's signals whose last trade is on or after `since`, strongest first.
-pub(crate) async fn desk_signals(
-    store: &Store,
-    since: Option<Date>,
-    issuer: Option<Cik>,
-    config: &Config,
-) -> anyhow::Result<Vec<Signal>> {
-    // Three years before `since` are read too: routine traders are told by their history.
-    let history_from = since.and_then(|d| d.checked_sub(jiff::Span::new().years(3)).ok());
-    let rows = store.insider_trades(history_from, issuer).await?;
-    let tickers = store.main_tickers().await?;
-    let mut found = signals(&trades(rows, &tickers), config);
-    found.retain(|s| since.is_none_or(|d| s.end_date >= d));
-    Ok(found)
-}
-
-/// Every signal over every stored trade: (trades read, signals found), for the benchmark.
-pub(crate) async fn all_signals(store: &Store) -> anyhow::Result<(usize, usize)> {
-    let rows = store.insider_trades(None, None).await?;
-    let n = rows.len();
-    let tickers = store.main_tickers().await?;
-    Ok((n, signals(&trades(rows, &tickers), &Config::default()).len()))
 }
 
 /// `insiders TICKER [--json]`: every insider trade in the company, newest first.

@@ -5,9 +5,8 @@
 #![allow(dead_code, unreachable_pub)]
 
 use std::{
-    collections::{BTreeMap, HashMap},
     path::{Path, PathBuf},
-    sync::{Arc, OnceLock},
+    sync::OnceLock,
 };
 
 use axum::{
@@ -15,18 +14,16 @@ use axum::{
     http::{Request, Response, StatusCode},
 };
 use http_body_util::BodyExt;
-use jiff::{Timestamp, civil::Date};
+use jiff::Timestamp;
 use marketdesk_core::Cik;
-use marketdesk_desks::insider::{Config, Insider, Signal, Trade, role_of, signals};
 use marketdesk_linker::{Reference, SHIPPED_EXCHANGE_LIST, SHIPPED_SIZE_ORDER};
 use marketdesk_store::{
     ArticleRecord, CompanyRecord, CusipRecord, ReferenceDocuments, SecurityRecord, SourcedFiling,
-    SourcedReport, Store, TradeFiling, TradeRow,
+    SourcedReport, Store,
 };
 use marketdesk_web::{Clock, Site, SiteOptions, router};
 use marketdesk_writer::{
-    Article, EventFacts, FactSheet, FilingFootnote, NewsEvent, PriceContext, Report, SectorFact,
-    SignalContext, kind_name, roster, slugify, write_deterministic,
+    Article, EventFacts, FactSheet, NewsEvent, Report, SectorFact, roster, slugify,
 };
 use tower::ServiceExt;
 
@@ -137,107 +134,6 @@ async fn load_filings(store: &Store) {
     store.resolve_amendments().await.expect("amendments");
 }
 
-/// Trades for the desk, as `marketdesk signals` builds them.
-fn trades(rows: Vec<TradeRow>, tickers: &HashMap<Cik, String>) -> Vec<Trade> {
-    let mut per_filing: HashMap<*const TradeFiling, (Arc<[Insider]>, Option<String>)> =
-        HashMap::new();
-    rows.into_iter()
-        .map(|r| {
-            let f = &r.filing;
-            let (insiders, ticker) = per_filing
-                .entry(Arc::as_ptr(f))
-                .or_insert_with(|| {
-                    let insiders: Arc<[Insider]> = f
-                        .owners
-                        .iter()
-                        .map(|o| {
-                            let (role, officer_or_director, c_suite) = role_of(
-                                o.is_director,
-                                o.is_officer,
-                                o.is_ten_percent_owner,
-                                o.officer_title.as_deref(),
-                                o.other_text.as_deref(),
-                            );
-                            Insider {
-                                cik: o.cik,
-                                name: o.name.clone().unwrap_or_default(),
-                                role,
-                                officer_or_director,
-                                c_suite,
-                            }
-                        })
-                        .collect();
-                    let ticker =
-                        tickers.get(&f.issuer_cik).cloned().or_else(|| f.issuer_ticker.clone());
-                    (insiders, ticker)
-                })
-                .clone();
-            Trade {
-                plan_10b5_1: r.plan_10b5_1(),
-                accession: f.accession.clone(),
-                issuer_cik: f.issuer_cik,
-                issuer_name: f.issuer_name.clone(),
-                ticker,
-                insiders,
-                date: r.date,
-                code: r.code,
-                shares: r.shares,
-                price: r.price,
-                owned_after: r.owned_after,
-            }
-        })
-        .collect()
-}
-
-/// What the store knows around a signal, as `marketdesk write` gathers it.
-async fn context(store: &Store, signal: &Signal) -> SignalContext {
-    let mut context = SignalContext::default();
-    for accession in &signal.accessions {
-        let Some(filing) = store.ownership_filing(accession).await.expect("filing") else {
-            continue;
-        };
-        context.forms.push((accession.clone(), filing.document_type.clone()));
-        context.signatures.extend(filing.signatures.iter().filter_map(|s| s.name.clone()));
-        let mut ids: Vec<&str> = filing
-            .non_derivative_transactions
-            .iter()
-            .filter(|t| {
-                t.transaction_code
-                    .as_deref()
-                    .is_some_and(|c| signal.transaction_codes.iter().any(|s| s == c))
-            })
-            .flat_map(|t| t.footnote_refs.footnote_ids.iter().map(String::as_str))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        for id in ids {
-            if let Some(text) = filing.footnotes.get(id) {
-                context.footnotes.push(FilingFootnote {
-                    accession: accession.clone(),
-                    id: id.to_owned(),
-                    text: text.to_owned(),
-                });
-            }
-        }
-    }
-    if let Some(ticker) = &signal.ticker {
-        let from =
-            signal.end_date.checked_sub(jiff::Span::new().days(7)).unwrap_or(signal.end_date);
-        let bars = store.daily_bars(ticker, from, Date::MAX).await.expect("bars");
-        let at_trade = bars.iter().rev().find(|b| b.date <= signal.end_date);
-        if let (Some(at), Some(latest)) = (at_trade, bars.last())
-            && latest.date > at.date
-        {
-            context.price = Some(PriceContext {
-                source: format!("Daily closing prices for {ticker} (split-adjusted)"),
-                at_trade: (at.date, at.close),
-                latest: (latest.date, latest.close),
-            });
-        }
-    }
-    context
-}
-
 /// Saves an article as the writer path does: the record, then the search index.
 pub async fn save(store: &Store, story: &str, article: &Article, digest: &str) {
     let record = ArticleRecord {
@@ -256,38 +152,10 @@ pub async fn save(store: &Store, story: &str, article: &Article, digest: &str) {
     store.index_article_record(&record).await.expect("index");
 }
 
-/// `marketdesk write` over the store: one article per persona, issuer and day.
+/// `marketdesk write` over the store, with the deterministic writer.
 async fn write_articles(store: &Store) {
-    let rows = store.insider_trades(None, None).await.expect("trades");
-    let tickers = store.main_tickers().await.expect("tickers");
-    let mut found = signals(&trades(rows, &tickers), &Config::default());
-    found.retain(|s| s.score >= 30.0);
-    for persona in roster().expect("roster") {
-        let mut stories: BTreeMap<(Cik, Date), Vec<&Signal>> = BTreeMap::new();
-        for s in found.iter().filter(|s| persona.covers_signal(kind_name(s.kind))) {
-            stories.entry((s.issuer_cik, s.end_date)).or_default().push(s);
-        }
-        for ((issuer, day), signals) in stories {
-            let mut sheets = Vec::new();
-            for s in &signals {
-                sheets.push(FactSheet::from_signal(s, &context(store, s).await));
-            }
-            let sheet =
-                if sheets.len() == 1 { sheets.remove(0) } else { FactSheet::roundup(sheets) };
-            let Some(draft) = write_deterministic(&sheet, &persona) else { continue };
-            let slug = format!("{}-{day}", slugify(&draft.headline, 64));
-            let digest = sheet.digest();
-            let article = Article::assemble(
-                slug,
-                draft,
-                persona.reference(),
-                sheet,
-                now(),
-                "deterministic".to_owned(),
-            );
-            save(store, &format!("insider:{issuer}:{day}"), &article, &digest).await;
-        }
-    }
+    let linker = marketdesk_linker::Linker::shipped().expect("linker");
+    marketdesk_newsroom::write(store, &linker, None, None, None, 30.0, now()).await.expect("write");
 }
 
 /// One news-event article by the macro persona, on the Defense/Aerospace and Energy sectors.
