@@ -8,6 +8,7 @@ connections="${1:-64}"
 seconds="${2:-15}"
 threads=2
 work="$(mktemp -d)"
+chmod 755 "$work"
 trap 'kill $(jobs -p) 2>/dev/null || true; [[ -f $work/nginx.pid ]] && kill "$(cat "$work/nginx.pid")" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 cargo build --release -q
@@ -23,6 +24,7 @@ mkdir -p "$work/root/articles"
 curl -fs "http://127.0.0.1:18080/articles/$slug" -o "$work/root/articles/$slug.html"
 cat > "$work/nginx.conf" <<CONF
 worker_processes 2;
+user root;
 pid $work/nginx.pid;
 error_log $work/error.log;
 events { worker_connections 1024; }
