@@ -157,6 +157,9 @@ pub(crate) enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: std::net::SocketAddr,
     },
+    /// The website's admin area (comment moderation).
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Run the whole pipeline on the sample data shipped in the repository.
     Demo(DemoArgs),
     /// Measure parse and ingest throughput (results belong in BENCHMARKS.md).
@@ -395,4 +398,11 @@ pub(crate) enum BenchCommand {
         /// Filings to replicate (the shipped fixtures by default).
         paths: Vec<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AdminCommand {
+    /// Set the password of the moderation area (/admin): read from the first line of standard
+    /// input, stored as an argon2id hash in the store, replacing the one before.
+    SetPassword,
 }

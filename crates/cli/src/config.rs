@@ -36,19 +36,39 @@ pub(crate) struct WebConfig {
     pub(crate) base_url: Option<String>,
     /// Signs form tokens; every web node of one site needs the same (env `MARKETDESK_SECRET`).
     pub(crate) secret: Option<String>,
+    /// Comments per address and per article, e.g. "5/min" (env `MARKETDESK_COMMENT_RATE`)
+    /// [default: 2/min per address, 10/min per article].
+    pub(crate) comment_rate: Option<String>,
+    /// Hold every comment for moderation.
+    pub(crate) comment_premoderate: bool,
+    /// Comments containing one of these words wait for moderation.
+    pub(crate) comment_words: Vec<String>,
 }
 
 impl WebConfig {
     /// The site's options, environment over file.
-    pub(crate) fn site_options(&self) -> marketdesk_web::SiteOptions {
+    pub(crate) fn site_options(&self) -> anyhow::Result<marketdesk_web::SiteOptions> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-        marketdesk_web::SiteOptions {
+        let mut comments = marketdesk_web::CommentOptions {
+            premoderate: self.comment_premoderate,
+            words: self.comment_words.clone(),
+            ..marketdesk_web::CommentOptions::default()
+        };
+        if let Some(rate) = env("MARKETDESK_COMMENT_RATE").or_else(|| self.comment_rate.clone()) {
+            let rate: marketdesk_web::Rate = rate.parse().map_err(|e: String| {
+                anyhow::anyhow!("MARKETDESK_COMMENT_RATE / comment_rate: {e}")
+            })?;
+            comments.rate_per_ip = rate;
+            comments.rate_per_article = rate;
+        }
+        Ok(marketdesk_web::SiteOptions {
             base_url: env("MARKETDESK_BASE_URL").or_else(|| self.base_url.clone()),
             secret: env("MARKETDESK_SECRET")
                 .or_else(|| self.secret.clone())
                 .map(String::into_bytes),
+            comments,
             ..marketdesk_web::SiteOptions::default()
-        }
+        })
     }
 }
 

@@ -286,6 +286,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(store, addr, &config).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Admin(cli::AdminCommand::SetPassword) => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let done = set_admin_password(&store).await;
+            store.close().await;
+            done
+        }
         Command::Demo(args) => demo(cli.db.as_deref(), args, &config).await,
         Command::Bench(BenchCommand::Parse { paths, seconds }) => {
             bench::parse(&default_paths(paths), seconds)
@@ -437,9 +443,29 @@ async fn write(
     .await?)
 }
 
+/// `marketdesk admin set-password`: the first line of standard input, hashed with argon2id.
+async fn set_admin_password(store: &Store) -> anyhow::Result<ExitCode> {
+    use std::io::{BufRead as _, IsTerminal as _};
+    if std::io::stdin().is_terminal() {
+        eprint!("New admin password (shown as typed; pipe it in to hide it): ");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password")?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.chars().count() < 8 {
+        eprintln!("marketdesk: the admin password needs at least 8 characters");
+        return Ok(ExitCode::from(2));
+    }
+    let phc = marketdesk_web::hash_password(password)
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))?;
+    store.set_admin_password_hash(&phc).await.context("storing the password hash")?;
+    eprintln!("marketdesk: admin password set; log in at /admin");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// Serves the site until Ctrl-C or SIGTERM.
 async fn serve(store: Store, addr: std::net::SocketAddr, config: &Config) -> anyhow::Result<()> {
-    let options = config.web.site_options();
+    let options = config.web.site_options()?;
     if options.secret.is_none() {
         tracing::info!("no [web] secret or MARKETDESK_SECRET: form tokens last until restart");
     }

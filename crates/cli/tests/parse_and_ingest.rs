@@ -154,3 +154,31 @@ fn demo_loads_the_sample_filings() {
     assert!(text.contains("16 new articles"), "articles are written: {text}");
     assert!(!dir.path().join("unused.db").exists(), "the demo uses a temporary store");
 }
+
+#[test]
+fn admin_set_password_accepts_a_long_password_and_refuses_short_ones() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("md.db");
+    let set = |password: &str| {
+        let mut child = marketdesk(&db)
+            .args(["admin", "set-password"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(format!("{password}\n").as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("wait")
+    };
+    let short = set("short");
+    assert_eq!(short.status.code(), Some(2), "{}", stderr(&short));
+    let ok = set("correct horse battery staple");
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    assert!(stderr(&short).contains("8"), "the minimum is named: {}", stderr(&short));
+}

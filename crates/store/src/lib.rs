@@ -10,6 +10,7 @@
 //! It must not parse source formats, fetch anything or format output for people.
 
 mod articles;
+mod comments;
 mod cusips;
 mod error;
 mod feeds;
@@ -29,6 +30,7 @@ use sqlx::{
 };
 
 pub use articles::{ArticleRecord, Saved};
+pub use comments::{CommentRecord, CommentStatus, NewComment};
 pub use cusips::CusipRecord;
 pub use error::{Error, Result};
 pub use feeds::{FeedItemRecord, FeedRecord};

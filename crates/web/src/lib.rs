@@ -17,6 +17,15 @@
 //!   every [`SiteOptions::change_check`] in the background, so `marketdesk write` in another
 //!   process shows up within about a second) and each page is re-rendered after
 //!   [`SiteOptions::page_ttl`] (quotes, filings and the date move on too).
+//! - Comments (`comments.rs`): under every article, oldest first, threaded three deep, posted
+//!   as a plain form (303 back to the article, no JavaScript), Markdown rendered with
+//!   pulldown-cmark and cleaned by ammonia, guarded by the CSRF token, a honeypot, a signed
+//!   form timestamp (minimum delay), per-address and per-article rate limits (429 with
+//!   Retry-After), a link limit, a word list and optional pre-moderation; readers report,
+//!   moderators work a queue at `/admin` (argon2 password, `Secure` `HttpOnly` session cookie):
+//!   approve, delete, ban by hashed address. An accepted comment is committed before the 303
+//!   and drops the page cache, so it shows at once. Each article has an Atom feed of its
+//!   comments, and its JSON-LD carries `commentCount`.
 //! - Security: all output escaped (askama for HTML and XML, `\u003c` in JSON-LD), a
 //!   Content-Security-Policy without inline scripts or styles, `nosniff`, a referrer policy,
 //!   frame denial, a request body limit and a request timeout.
@@ -27,6 +36,7 @@
 
 mod cache;
 mod chart;
+mod comments;
 mod error;
 mod feeds;
 mod pages;
@@ -39,6 +49,7 @@ use axum::Router;
 use jiff::Timestamp;
 use marketdesk_store::Store;
 
+pub use comments::{CommentOptions, Rate, hash_password};
 pub use error::{Error, Result};
 pub use views::sector_slug;
 
@@ -50,6 +61,11 @@ impl Clock {
     /// The system clock.
     pub fn system() -> Self {
         Clock(Arc::new(Timestamp::now))
+    }
+
+    /// Whatever `now` answers (tests move time on by hand).
+    pub fn from_fn(now: impl Fn() -> Timestamp + Send + Sync + 'static) -> Self {
+        Clock(Arc::new(now))
     }
 
     /// Always `at`.
@@ -94,6 +110,8 @@ pub struct SiteOptions {
     pub secret: Option<Vec<u8>>,
     /// Where "now" comes from.
     pub clock: Clock,
+    /// How reader comments are taken.
+    pub comments: CommentOptions,
 }
 
 impl Default for SiteOptions {
@@ -108,6 +126,7 @@ impl Default for SiteOptions {
             body_limit: 64 * 1024,
             secret: None,
             clock: Clock::system(),
+            comments: CommentOptions::default(),
         }
     }
 }
@@ -180,7 +199,7 @@ pub async fn serve(store: Store, addr: SocketAddr, mut options: SiteOptions) -> 
         .await
         .map_err(|source| Error::Bind { addr: addr.to_string(), source })?;
     tracing::info!("serving {} on http://{}", site.inner.site_name, addr);
-    axum::serve(listener, router(site))
+    axum::serve(listener, router(site).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(Error::Serve)

@@ -98,7 +98,7 @@ pub(crate) fn json_ld(value: &serde_json::Value) -> String {
 }
 
 impl Inner {
-    fn layout(&self, title: &str, description: &str, path: &str, nav: &str) -> Layout {
+    pub(crate) fn layout(&self, title: &str, description: &str, path: &str, nav: &str) -> Layout {
         let full_title = if title.is_empty() {
             format!("{}: insider trades and market news by AI agents", self.site_name)
         } else {
@@ -314,7 +314,10 @@ struct ArticlePage {
     latest: Vec<LatestLink>,
     comments_label: String,
     comments_action: String,
+    comments: Vec<crate::comments::CommentView>,
+    held: bool,
     csrf: String,
+    stamp: String,
 }
 
 /// The paragraphs of a section as HTML: text escaped, each linked company mention followed by
@@ -362,7 +365,8 @@ fn link_url(url: &str) -> Option<String> {
     (url.starts_with("https://") || url.starts_with("http://")).then(|| url.to_owned())
 }
 
-pub(crate) async fn article(inner: &Inner, slug: &str) -> Result<Option<Rendered>> {
+/// The article page; `held` adds the notice that the reader's comment awaits moderation.
+pub(crate) async fn article(inner: &Inner, slug: &str, held: bool) -> Result<Option<Rendered>> {
     let Some(record) = inner.store.article(slug).await? else { return Ok(None) };
     let a = article_of(&record)?;
     let mut tickers: Vec<String> = a.tickers.clone();
@@ -423,7 +427,16 @@ pub(crate) async fn article(inner: &Inner, slug: &str) -> Result<Option<Rendered
             headline: r.headline,
         })
         .collect();
+    let comments = inner.store.comments(&a.slug).await?;
+    let newest_comment = comments.iter().map(|c| c.created_at).max();
+    let comment_count = comments.len();
+    let comments = crate::comments::thread(&comments);
     let mut layout = inner.layout(&a.headline, &a.dek, &path, &a.persona.slug);
+    layout.feeds.push(FeedLink {
+        mime: "application/atom+xml",
+        title: format!("Comments on: {}", a.headline),
+        href: format!("{path}/comments/atom.xml"),
+    });
     layout.og_type = "article";
     layout.og_extra = vec![
         ("article:published_time".to_owned(), a.published_at.to_string()),
@@ -450,17 +463,22 @@ pub(crate) async fn article(inner: &Inner, slug: &str) -> Result<Option<Rendered
         "publisher": {"@type": "Organization", "name": inner.site_name, "url": inner.url("/")},
         "about": a.tickers.iter().map(|t| json!({"@type": "Corporation", "tickerSymbol": t})).collect::<Vec<_>>(),
         "isAccessibleForFree": true,
+        "commentCount": comment_count,
         "citation": a.sources.iter().filter_map(|s| link_url(&s.url)).collect::<Vec<_>>(),
     })));
     let page = ArticlePage {
         layout,
         a: view,
         latest,
-        comments_label: "No comments yet".to_owned(),
+        comments_label: crate::comments::count_label(comment_count),
         comments_action: format!("/articles/{}/comments", a.slug),
+        comments,
+        held,
         csrf: inner.csrf_token(inner.now()),
+        stamp: inner.comment_stamp(inner.now()),
     };
-    Ok(Some(Rendered::new(page.render()?, Kind::Html, Some(a.updated_at))))
+    let modified = newest_comment.map_or(a.updated_at, |c| c.max(a.updated_at));
+    Ok(Some(Rendered::new(page.render()?, Kind::Html, Some(modified))))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ use axum::{
     body::Body,
     extract::{Path, Query, State, rejection::QueryRejection},
     http::{HeaderMap, HeaderName, HeaderValue, Response, StatusCode, header},
-    routing::get,
+    routing::{get, post},
 };
 use bytes::Bytes;
 use serde::Deserialize;
@@ -18,7 +18,7 @@ use tower_http::{
 };
 
 use crate::{
-    Site,
+    Site, comments,
     feeds::{self, Format, Scope},
     pages,
     views::{Inner, html_response},
@@ -83,6 +83,13 @@ pub(crate) fn router(site: Site) -> Router {
     Router::new()
         .route("/", get(home))
         .route("/articles/{slug}", get(article))
+        .route("/articles/{slug}/comments", post(comments::post))
+        .route("/articles/{slug}/comments/atom.xml", get(comments_feed))
+        .route("/articles/{slug}/comments/{id}/report", post(comments::report))
+        .route("/admin", get(comments::admin))
+        .route("/admin/login", post(comments::login))
+        .route("/admin/logout", post(comments::logout))
+        .route("/admin/comments/{id}/{action}", post(comments::moderate))
         .route("/tickers/{ticker}", get(ticker))
         .route("/tickers/{ticker}/feed.xml", get(ticker_rss))
         .route("/tickers/{ticker}/atom.xml", get(ticker_atom))
@@ -118,13 +125,49 @@ fn plausible_slug(slug: &str) -> bool {
         && slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-async fn article(State(s): State<S>, Path(slug): Path<String>, h: HeaderMap) -> Response<Body> {
+#[derive(Debug, Deserialize)]
+struct ArticleParams {
+    held: Option<String>,
+}
+
+async fn article(
+    State(s): State<S>,
+    Path(slug): Path<String>,
+    params: Result<Query<ArticleParams>, QueryRejection>,
+    h: HeaderMap,
+) -> Response<Body> {
+    if !plausible_slug(&slug) {
+        return s.not_found().await;
+    }
+    // After a comment was held for moderation: the page with a notice, not cached.
+    if params.ok().is_some_and(|Query(p)| p.held.is_some()) {
+        return match pages::article(&s, &slug, true).await {
+            Ok(Some(page)) => {
+                let mut res = html_response(StatusCode::OK, page.body);
+                res.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                res
+            }
+            Ok(None) => s.not_found().await,
+            Err(e) => s.server_error(&e).await,
+        };
+    }
+    let site = Arc::clone(&s);
+    let key = format!("/articles/{slug}");
+    s.page(&h, key, || async move { pages::article(&site, &slug, false).await }).await
+}
+
+async fn comments_feed(
+    State(s): State<S>,
+    Path(slug): Path<String>,
+    h: HeaderMap,
+) -> Response<Body> {
     if !plausible_slug(&slug) {
         return s.not_found().await;
     }
     let site = Arc::clone(&s);
-    let key = format!("/articles/{slug}");
-    s.page(&h, key, || async move { pages::article(&site, &slug).await }).await
+    let key = format!("/articles/{slug}/comments/atom.xml");
+    s.page(&h, key, || async move { comments::feed(&site, &slug).await }).await
 }
 
 /// The ticker a path names, upper-cased; `None` when it cannot be one.

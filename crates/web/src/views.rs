@@ -80,6 +80,8 @@ pub(crate) struct Inner {
     pub(crate) css: Arc<Page>,
     pub(crate) css_href: String,
     pub(crate) favicon: Arc<Page>,
+    pub(crate) limiter: crate::comments::Limiter,
+    pub(crate) sessions: crate::comments::Sessions,
 }
 
 const CSS: &str = include_str!("../static/site.css");
@@ -125,6 +127,8 @@ impl Inner {
             css: Arc::new(css),
             css_href: format!("/static/site.css?v={hash}"),
             favicon: Arc::new(favicon),
+            limiter: crate::comments::Limiter::default(),
+            sessions: crate::comments::Sessions::default(),
         })
     }
 
@@ -140,6 +144,18 @@ impl Inner {
     /// An absolute URL for a site path.
     pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// The site's secret key.
+    pub(crate) fn csrf_key(&self) -> &[u8] {
+        &self.csrf_key
+    }
+
+    /// Drops every cached page now (a comment was accepted or moderated). Pages rendered
+    /// before this and cached after it carry the old epoch and are never served.
+    pub(crate) fn invalidate(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+        self.cache.clear();
     }
 
     fn csrf_for_hour(&self, hour: i64) -> String {

@@ -435,6 +435,7 @@ fn snapshot_settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
     settings.add_filter(r"site\.css\?v=[0-9a-f]+", "site.css?v=[hash]");
     settings.add_filter(r#"name="csrf" value="[0-9a-f]+""#, r#"name="csrf" value="[csrf]""#);
+    settings.add_filter(r#"name="ts" value="[0-9]+\.[0-9a-f]+""#, r#"name="ts" value="[stamp]""#);
     settings.add_filter(
         r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), [A-Z][a-z]{2} \d{1,2}, \d{4}( \d{1,2}:\d{2} [ap]m ET)?",
         "[dateline]",

@@ -240,7 +240,7 @@ fn fixture_db() -> &'static Path {
 pub struct TestSite {
     pub site: Site,
     pub store: Store,
-    _dir: tempfile::TempDir,
+    pub _dir: tempfile::TempDir,
 }
 
 pub fn options() -> SiteOptions {
@@ -255,11 +255,16 @@ pub fn options() -> SiteOptions {
 }
 
 pub async fn site() -> TestSite {
+    site_with(options()).await
+}
+
+/// [`site`] with other options.
+pub async fn site_with(options: SiteOptions) -> TestSite {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("site.db");
     std::fs::copy(fixture_db(), &path).expect("copy store");
     let store = Store::open_sqlite(&path).await.expect("store");
-    let site = Site::new(store.clone(), options()).expect("site");
+    let site = Site::new(store.clone(), options).expect("site");
     site.refresh().await.expect("refresh");
     TestSite { site, store, _dir: dir }
 }
