@@ -16,6 +16,35 @@ pub(crate) struct Config {
     pub(crate) writer: WriterConfig,
     pub(crate) web: WebConfig,
     pub(crate) feeds: FeedsConfig,
+    pub(crate) mail: MailConfig,
+}
+
+/// `[mail]`: sending mail (reply notifications; the newsletter later).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct MailConfig {
+    /// The SMTP server, e.g. `smtp://127.0.0.1:2525` or
+    /// `smtp://user:pass@host:587?tls=starttls` (env `MARKETDESK_SMTP_URL`); unset: no mail.
+    pub(crate) smtp_url: Option<String>,
+    /// The sender (env `MARKETDESK_MAIL_FROM`) [default: "marketdesk <noreply@localhost>"].
+    pub(crate) from: Option<String>,
+}
+
+impl MailConfig {
+    /// The site's mail options, environment over file.
+    pub(crate) fn mail_options(&self) -> anyhow::Result<marketdesk_web::MailOptions> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let smtp = env("MARKETDESK_SMTP_URL")
+            .or_else(|| self.smtp_url.clone())
+            .map(|url| marketdesk_web::SmtpConfig::from_url(&url))
+            .transpose()
+            .context("MARKETDESK_SMTP_URL / [mail] smtp_url")?;
+        let mut options = marketdesk_web::MailOptions { smtp, ..Default::default() };
+        if let Some(from) = env("MARKETDESK_MAIL_FROM").or_else(|| self.from.clone()) {
+            options.from = from;
+        }
+        Ok(options)
+    }
 }
 
 /// `[feeds]`: the news feeds.

@@ -465,7 +465,8 @@ async fn set_admin_password(store: &Store) -> anyhow::Result<ExitCode> {
 
 /// Serves the site until Ctrl-C or SIGTERM.
 async fn serve(store: Store, addr: std::net::SocketAddr, config: &Config) -> anyhow::Result<()> {
-    let options = config.web.site_options()?;
+    let mut options = config.web.site_options()?;
+    options.mail = config.mail.mail_options()?;
     if options.secret.is_none() {
         tracing::info!("no [web] secret or MARKETDESK_SECRET: form tokens last until restart");
     }

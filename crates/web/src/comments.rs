@@ -565,6 +565,7 @@ async fn post_inner(s: &S, slug: &str, req: Request) -> Result<Response<Body>> {
         return Ok(see_other(&format!("/articles/{slug}?held=1#comments")));
     }
     s.invalidate();
+    crate::notify::on_visible(s, id).await;
     Ok(see_other(&format!("/articles/{slug}#c{id}")))
 }
 
@@ -876,6 +877,9 @@ pub(crate) async fn moderate(
     match done {
         Ok(true) => {
             s.invalidate();
+            if action == "approve" {
+                crate::notify::on_visible(&s, id).await;
+            }
             see_other("/admin")
         }
         Ok(false) => s.not_found().await,

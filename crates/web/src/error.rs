@@ -33,6 +33,9 @@ pub enum Error {
         /// Why.
         source: std::io::Error,
     },
+    /// The SMTP transport could not be set up.
+    #[error("mail: {0}")]
+    Mail(#[from] marketdesk_mailer::TransportError),
     /// The server stopped with an error.
     #[error("server: {0}")]
     Serve(std::io::Error),

@@ -26,6 +26,12 @@
 //!   approve, delete, ban by hashed address. An accepted comment is committed before the 303
 //!   and drops the page cache, so it shows at once. Each article has an Atom feed of its
 //!   comments, and its JSON-LD carries `commentCount`.
+//! - Reply notifications (`notify.rs`): when a reply becomes visible (at once, or on approval)
+//!   and the comment it answers left an address, a pending notification is recorded in the
+//!   store (at most one per recipient per [`MailOptions::reply_window`], the rest recorded as
+//!   skipped; never to the replier themselves); a background task of [`serve`] (or
+//!   [`Site::send_notifications`]) mails them through `marketdesk-mailer`, so sending never
+//!   holds up a request and a restart neither repeats nor loses one.
 //! - Security: all output escaped (askama for HTML and XML, `\u003c` in JSON-LD), a
 //!   Content-Security-Policy without inline scripts or styles, `nosniff`, a referrer policy,
 //!   frame denial, a request body limit and a request timeout.
@@ -39,6 +45,7 @@ mod chart;
 mod comments;
 mod error;
 mod feeds;
+mod notify;
 mod pages;
 mod routes;
 mod views;
@@ -51,6 +58,8 @@ use marketdesk_store::Store;
 
 pub use comments::{CommentOptions, Rate, hash_password};
 pub use error::{Error, Result};
+pub use marketdesk_mailer::{ConfigError as SmtpConfigError, SmtpConfig};
+pub use notify::{MailOptions, NotificationRun};
 pub use views::sector_slug;
 
 /// Where "now" comes from: the system clock, or a fixed moment in tests.
@@ -112,6 +121,8 @@ pub struct SiteOptions {
     pub clock: Clock,
     /// How reader comments are taken.
     pub comments: CommentOptions,
+    /// How reply notifications are mailed.
+    pub mail: MailOptions,
 }
 
 impl Default for SiteOptions {
@@ -127,6 +138,7 @@ impl Default for SiteOptions {
             secret: None,
             clock: Clock::system(),
             comments: CommentOptions::default(),
+            mail: MailOptions::default(),
         }
     }
 }
@@ -168,6 +180,12 @@ impl Site {
         self.inner.csrf_valid(token, self.inner.now())
     }
 
+    /// Sends the pending reply notifications now, one pass (what the background task of
+    /// [`serve`] does whenever a reply is recorded). Without an SMTP server nothing is sent.
+    pub async fn send_notifications(&self) -> Result<NotificationRun> {
+        notify::send_pending(&self.inner).await
+    }
+
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
@@ -199,10 +217,23 @@ pub async fn serve(store: Store, addr: SocketAddr, mut options: SiteOptions) -> 
         .await
         .map_err(|source| Error::Bind { addr: addr.to_string(), source })?;
     tracing::info!("serving {} on http://{}", site.inner.site_name, addr);
-    axum::serve(listener, router(site).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(Error::Serve)
+    if site.inner.mailer.is_none() {
+        tracing::warn!(
+            "no SMTP server configured (MARKETDESK_SMTP_URL): reply notifications are recorded \
+             and stay pending, none is sent"
+        );
+    }
+    let sender = site.inner.mailer.is_some().then(|| tokio::spawn(notify::run(site.inner.clone())));
+    let served =
+        axum::serve(listener, router(site).into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+            .map_err(Error::Serve);
+    if let Some(sender) = sender {
+        // A pass cut short leaves its notification pending; the next start sends it.
+        sender.abort();
+    }
+    served
 }
 
 /// Ctrl-C, or SIGTERM on Unix.

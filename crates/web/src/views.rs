@@ -82,6 +82,14 @@ pub(crate) struct Inner {
     pub(crate) favicon: Arc<Page>,
     pub(crate) limiter: crate::comments::Limiter,
     pub(crate) sessions: crate::comments::Sessions,
+    /// Sends reply notifications; `None` without an SMTP server.
+    pub(crate) mailer: Option<marketdesk_mailer::Mailer>,
+    /// Wakes the background sender when a notification is recorded.
+    pub(crate) mail_wake: tokio::sync::Notify,
+    /// One sending pass at a time, so no notification goes out twice.
+    pub(crate) mail_lock: tokio::sync::Mutex<()>,
+    /// Whether "no SMTP server" was logged.
+    pub(crate) mail_warned: std::sync::atomic::AtomicBool,
 }
 
 const CSS: &str = include_str!("../static/site.css");
@@ -111,6 +119,7 @@ impl Inner {
         let hash: String =
             Sha256::digest(CSS.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect();
         let favicon = Page::new(Rendered::new(FAVICON.to_owned(), Kind::Svg, None), 0, now);
+        let mailer = options.mail.smtp.as_ref().map(marketdesk_mailer::Mailer::new).transpose()?;
         Ok(Inner {
             store,
             base_url,
@@ -129,6 +138,10 @@ impl Inner {
             favicon: Arc::new(favicon),
             limiter: crate::comments::Limiter::default(),
             sessions: crate::comments::Sessions::default(),
+            mailer,
+            mail_wake: tokio::sync::Notify::new(),
+            mail_lock: tokio::sync::Mutex::new(()),
+            mail_warned: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

@@ -15,12 +15,11 @@ use std::{
 
 use axum::{
     body::Body,
-    extract::ConnectInfo,
     http::{Request, StatusCode, header},
 };
 use jiff::Timestamp;
 use marketdesk_web::{Clock, CommentOptions, Rate, Site, SiteOptions, hash_password, router};
-use support::{Got, TestSite, get, now, options, send, site_with};
+use support::{Got, TestSite, form, get, input, now, options, post_req, send, site_with};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TSLA_2020: &str =
@@ -41,39 +40,6 @@ fn open_options() -> SiteOptions {
         },
         ..options()
     }
-}
-
-/// The value of the first `name="NAME" value="..."` input.
-fn input(html: &str, name: &str) -> String {
-    let needle = format!("name=\"{name}\" value=\"");
-    let start = html.find(&needle).unwrap_or_else(|| panic!("no {name} in page")) + needle.len();
-    html[start..].split('"').next().expect("value").to_owned()
-}
-
-fn enc(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// A form body from pairs.
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
-}
-
-fn post_req(path: &str, body: impl Into<Body>, ip: [u8; 4]) -> Request<Body> {
-    let mut req = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(body.into())
-        .expect("request");
-    req.extensions_mut().insert(ConnectInfo(SocketAddr::from((ip, 40000))));
-    req
 }
 
 /// The tokens of the article page's form.

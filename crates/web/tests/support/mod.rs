@@ -293,3 +293,39 @@ pub async fn send(site: &Site, request: Request<Body>) -> Got {
 pub async fn get(site: &Site, path: &str) -> Got {
     send(site, Request::get(path).body(Body::empty()).expect("request")).await
 }
+
+/// The value of the first `name="NAME" value="..."` input.
+pub fn input(html: &str, name: &str) -> String {
+    let needle = format!("name=\"{name}\" value=\"");
+    let start = html.find(&needle).unwrap_or_else(|| panic!("no {name} in page")) + needle.len();
+    html[start..].split('"').next().expect("value").to_owned()
+}
+
+/// Percent-encodes a form value.
+pub fn enc(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A form body from pairs.
+pub fn form(pairs: &[(&str, &str)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect::<Vec<_>>().join("&")
+}
+
+/// A form POST from the address `ip`.
+pub fn post_req(path: &str, body: impl Into<Body>, ip: [u8; 4]) -> Request<Body> {
+    let mut req = Request::post(path)
+        .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(body.into())
+        .expect("request");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
+    req
+}

@@ -1,0 +1,431 @@
+//! Reply notifications against a real SMTP server on loopback: Debian's `python3-aiosmtpd`,
+//! started by each test with a Maildir handler, the messages read back from `MAILDIR/new/`.
+//! Nothing reaches the internet, and no test measures time: the site's clock is moved by hand.
+
+mod support;
+
+use std::{
+    net::{SocketAddr, TcpListener, TcpStream},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicI64, Ordering},
+    },
+    time::Duration,
+};
+
+use axum::http::{StatusCode, header};
+use jiff::Timestamp;
+use marketdesk_store::NotificationStatus;
+use marketdesk_web::{
+    Clock, CommentOptions, MailOptions, Rate, Site, SiteOptions, SmtpConfig, hash_password,
+};
+use support::{Got, TestSite, form, get, input, now, options, post_req, send, site_with};
+
+const TSLA_2020: &str =
+    "tesla-chief-executive-musk-buys-10-0-million-in-shares-in-first-2020-02-14";
+
+// ---------------------------------------------------------------------------------------------
+// The SMTP server
+
+/// aiosmtpd on a free loopback port, delivering into a Maildir; killed on drop.
+struct SmtpSink {
+    child: Child,
+    port: u16,
+    maildir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl SmtpSink {
+    fn start() -> SmtpSink {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let maildir = dir.path().join("Maildir");
+        // A free port: bound by the OS, released, then taken by the server.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let child = Command::new("/usr/bin/python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect(
+                "starting aiosmtpd (Debian package python3-aiosmtpd; scripts/test installs it)",
+            );
+        let mut sink = SmtpSink { child, port, maildir, _dir: dir };
+        sink.wait_until_listening();
+        sink
+    }
+
+    /// Polls the port until the server answers (it takes a moment to import Python modules).
+    fn wait_until_listening(&mut self) {
+        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
+        for _ in 0..600 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("aiosmtpd exited early: {status}");
+            }
+            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("aiosmtpd did not listen on {addr}");
+    }
+
+    fn config(&self) -> SmtpConfig {
+        SmtpConfig::from_url(&format!("smtp://127.0.0.1:{}", self.port)).expect("smtp url")
+    }
+
+    /// Every message delivered so far, oldest file name first.
+    fn messages(&self) -> Vec<Mail> {
+        let new = self.maildir.join("new");
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(&new) {
+            Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+            Err(_) => Vec::new(),
+        };
+        files.sort();
+        files.iter().map(|f| Mail::read(f)).collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A delivered message: its headers (unfolded) and its body with soft line breaks joined.
+#[derive(Debug)]
+struct Mail {
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Mail {
+    fn read(path: &Path) -> Mail {
+        let raw = std::fs::read_to_string(path).expect("message").replace("\r\n", "\n");
+        let (head, body) = raw.split_once("\n\n").unwrap_or((&raw, ""));
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for line in head.lines() {
+            if line.starts_with([' ', '\t']) {
+                if let Some(last) = headers.last_mut() {
+                    last.1.push(' ');
+                    last.1.push_str(line.trim());
+                }
+            } else if let Some((k, v)) = line.split_once(':') {
+                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+            }
+        }
+        let mail = Mail { headers, body: body.to_owned() };
+        let body = if mail.header("content-transfer-encoding") == "quoted-printable" {
+            quoted_printable(&mail.body)
+        } else {
+            mail.body.clone()
+        };
+        Mail { body, ..mail }
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+/// Decodes a quoted-printable body (UTF-8 text).
+fn quoted_printable(s: &str) -> String {
+    let joined = s.replace("=\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = joined.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+        if let (b'=', Some(v)) = (b[i], hex) {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The site
+
+fn path() -> String {
+    format!("/articles/{TSLA_2020}")
+}
+
+/// A clock the test moves on by hand.
+#[derive(Clone)]
+struct HandClock(Arc<AtomicI64>);
+
+impl HandClock {
+    fn new() -> HandClock {
+        HandClock(Arc::new(AtomicI64::new(now().as_second())))
+    }
+
+    fn clock(&self) -> Clock {
+        let at = Arc::clone(&self.0);
+        Clock::from_fn(move || {
+            Timestamp::from_second(at.load(Ordering::SeqCst)).expect("timestamp")
+        })
+    }
+
+    fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
+}
+
+fn site_options(clock: &HandClock, smtp: Option<SmtpConfig>) -> SiteOptions {
+    SiteOptions {
+        clock: clock.clock(),
+        comments: CommentOptions {
+            min_delay: Duration::ZERO,
+            rate_per_ip: Rate::per_minute(10_000),
+            rate_per_article: Rate::per_minute(10_000),
+            ..CommentOptions::default()
+        },
+        mail: MailOptions {
+            smtp,
+            from: "marketdesk <noreply@md.example>".to_owned(),
+            ..MailOptions::default()
+        },
+        ..options()
+    }
+}
+
+/// Who posts: name, email (may be empty), address.
+struct Poster<'a> {
+    name: &'a str,
+    email: &'a str,
+    ip: [u8; 4],
+}
+
+const ANN: Poster<'static> =
+    Poster { name: "Ann Reader", email: "ann@example.com", ip: [10, 0, 0, 1] };
+const BOB: Poster<'static> = Poster { name: "Bob Replier", email: "", ip: [10, 0, 0, 2] };
+const CAL: Poster<'static> = Poster { name: "Cal", email: "cal@example.com", ip: [10, 0, 0, 3] };
+
+/// Posts a comment (a reply when `parent` is given) and gives its id.
+async fn post(site: &Site, who: &Poster<'_>, body: &str, parent: Option<i64>) -> i64 {
+    let page = get(site, &path()).await;
+    let (csrf, ts) = (input(&page.body, "csrf"), input(&page.body, "ts"));
+    let parent = parent.map(|p| p.to_string()).unwrap_or_default();
+    let f = form(&[
+        ("name", who.name),
+        ("email", who.email),
+        ("body", body),
+        ("parent", &parent),
+        ("csrf", &csrf),
+        ("ts", &ts),
+        ("website", ""),
+    ]);
+    let res: Got = send(site, post_req(&format!("{}/comments", path()), f, who.ip)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let newest = site.store().comment_queue(1000).await.expect("queue");
+    let shown = site.store().comments(TSLA_2020).await.expect("comments");
+    newest.iter().chain(shown.iter()).map(|c| c.id).max().expect("a comment")
+}
+
+/// Sends the pending notifications and gives how many went out.
+async fn deliver(site: &Site) -> usize {
+    site.send_notifications().await.expect("send pass").sent
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+#[tokio::test]
+async fn a_reply_mails_the_commenter_once_with_who_what_where_and_why() {
+    let smtp = SmtpSink::start();
+    let clock = HandClock::new();
+    let TestSite { site, store, _dir } = site_with(site_options(&clock, Some(smtp.config()))).await;
+    let ann = post(&site, &ANN, "Is this a 10b5-1 plan?", None).await;
+    assert_eq!(deliver(&site).await, 0, "a top-level comment tells nobody");
+    let reply = post(&site, &BOB, "No: the *footnote* says it was open market.", Some(ann)).await;
+    let n = store.notification_for(reply).await.expect("read").expect("recorded");
+    assert_eq!(n.status, NotificationStatus::Pending);
+    assert_eq!(n.recipient, "ann@example.com");
+    assert_eq!(deliver(&site).await, 1);
+    assert_eq!(deliver(&site).await, 0, "sent once");
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    let m = &mails[0];
+    assert_eq!(m.header("to"), "ann@example.com");
+    assert!(m.header("from").contains("noreply@md.example"), "{m:?}");
+    assert_eq!(m.header("subject"), "Bob Replier replied to your comment on marketdesk");
+    assert!(m.body.contains("No: the *footnote* says it was open market."), "{}", m.body);
+    let link = format!("https://md.example/articles/{TSLA_2020}#c{reply}");
+    assert!(m.body.contains(&link), "{link} in {}", m.body);
+    assert!(m.body.contains("Why you got this mail"), "{}", m.body);
+    let n = store.notification_for(reply).await.expect("read").expect("recorded");
+    assert_eq!(n.status, NotificationStatus::Sent);
+    assert_eq!(n.attempts, 1);
+    assert!(n.sent_at.is_some());
+}
+
+#[tokio::test]
+async fn a_held_reply_mails_nothing_until_approved() {
+    let smtp = SmtpSink::start();
+    let clock = HandClock::new();
+    let mut opts = site_options(&clock, Some(smtp.config()));
+    opts.comments.premoderate = true;
+    let TestSite { site, store, _dir } = site_with(opts).await;
+    store
+        .set_admin_password_hash(&hash_password("correct horse").expect("hash"))
+        .await
+        .expect("set");
+    let csrf = input(&get(&site, "/admin").await.body, "csrf");
+    let login = form(&[("password", "correct horse"), ("csrf", &csrf)]);
+    let res = send(&site, post_req("/admin/login", login, [10, 9, 9, 9])).await;
+    assert_eq!(res.status, 303);
+    let cookie = res.header("set-cookie").split(';').next().expect("cookie").to_owned();
+    let moderate = |id: i64, action: &str| {
+        let mut req = post_req(
+            &format!("/admin/comments/{id}/{action}"),
+            form(&[("csrf", &csrf)]),
+            [10, 9, 9, 9],
+        );
+        req.headers_mut().insert(header::COOKIE, cookie.parse().expect("cookie"));
+        req
+    };
+
+    let ann = post(&site, &ANN, "First!", None).await;
+    assert_eq!(send(&site, moderate(ann, "approve")).await.status, 303);
+    let held = post(&site, &BOB, "A held answer", Some(ann)).await;
+    assert!(store.notification_for(held).await.expect("read").is_none());
+    assert_eq!(deliver(&site).await, 0);
+    assert!(smtp.messages().is_empty(), "nothing for a held reply");
+    // A held reply that is deleted never mails.
+    let deleted = post(&site, &CAL, "Spam spam", Some(ann)).await;
+    assert_eq!(send(&site, moderate(deleted, "delete")).await.status, 303);
+    assert!(store.notification_for(deleted).await.expect("read").is_none());
+
+    assert_eq!(send(&site, moderate(held, "approve")).await.status, 303);
+    assert_eq!(deliver(&site).await, 1);
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].body.contains("A held answer"), "{}", mails[0].body);
+    // Approving again (e.g. clearing reports) does not mail again.
+    assert_eq!(send(&site, moderate(held, "approve")).await.status, 303);
+    assert_eq!(deliver(&site).await, 0);
+    assert_eq!(smtp.messages().len(), 1);
+}
+
+#[tokio::test]
+async fn the_rate_limit_skips_later_replies_in_the_window_and_records_them() {
+    let smtp = SmtpSink::start();
+    let clock = HandClock::new();
+    let TestSite { site, store, _dir } = site_with(site_options(&clock, Some(smtp.config()))).await;
+    let ann = post(&site, &ANN, "Thoughts?", None).await;
+    let first = post(&site, &BOB, "first answer", Some(ann)).await;
+    clock.advance(60);
+    let second = post(&site, &CAL, "second answer", Some(ann)).await;
+    assert_eq!(deliver(&site).await, 1);
+    let skipped = store.notification_for(second).await.expect("read").expect("recorded");
+    assert_eq!(skipped.status, NotificationStatus::Skipped);
+    assert!(skipped.error.as_deref().unwrap_or("").contains("rate limited"), "{skipped:?}");
+    assert_eq!(
+        store.notification_for(first).await.expect("read").expect("recorded").status,
+        NotificationStatus::Sent
+    );
+    // Once the window has passed, the next reply mails again.
+    clock.advance(10 * 60);
+    let third = post(&site, &BOB, "third answer", Some(ann)).await;
+    assert_eq!(deliver(&site).await, 1);
+    let mails = smtp.messages();
+    assert_eq!(mails.len(), 2);
+    assert!(mails.iter().any(|m| m.body.contains("first answer")));
+    assert!(mails.iter().any(|m| m.body.contains("third answer")));
+    assert!(!mails.iter().any(|m| m.body.contains("second answer")));
+    assert!(mails.iter().all(|m| m.header("to") == "ann@example.com"));
+    let all = store.notifications().await.expect("all");
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert_eq!(all[2].comment_id, third);
+}
+
+#[tokio::test]
+async fn a_restart_sends_nothing_twice_and_loses_nothing() {
+    let smtp = SmtpSink::start();
+    let clock = HandClock::new();
+    // First run: no SMTP server configured, so the notification is recorded and stays pending.
+    let TestSite { site, store, _dir } = site_with(site_options(&clock, None)).await;
+    let ann = post(&site, &ANN, "Anyone?", None).await;
+    let reply = post(&site, &BOB, "Here.", Some(ann)).await;
+    let run = site.send_notifications().await.expect("pass");
+    assert_eq!((run.sent, run.pending), (0, 1));
+    drop(site);
+    // Second run over the same store, with the server: the pending one goes out once.
+    let site = Site::new(store.clone(), site_options(&clock, Some(smtp.config()))).expect("site");
+    assert_eq!(deliver(&site).await, 1);
+    assert_eq!(deliver(&site).await, 0);
+    drop(site);
+    // Third run: nothing left to send.
+    let site = Site::new(store.clone(), site_options(&clock, Some(smtp.config()))).expect("site");
+    assert_eq!(deliver(&site).await, 0);
+    assert_eq!(smtp.messages().len(), 1);
+    let n = store.notification_for(reply).await.expect("read").expect("recorded");
+    assert_eq!(n.status, NotificationStatus::Sent);
+}
+
+#[tokio::test]
+async fn nobody_is_mailed_about_their_own_reply() {
+    let smtp = SmtpSink::start();
+    let clock = HandClock::new();
+    let TestSite { site, store, _dir } = site_with(site_options(&clock, Some(smtp.config()))).await;
+    let ann = post(&site, &ANN, "My point.", None).await;
+    // Ann answers herself from another address, with the same email in other case.
+    let own = Poster { name: "Ann", email: "ANN@example.com", ip: [10, 0, 0, 77] };
+    let r1 = post(&site, &own, "And another thing.", Some(ann)).await;
+    // And from the same address without an email.
+    let same_ip = Poster { name: "Ann again", email: "", ip: ANN.ip };
+    let r2 = post(&site, &same_ip, "One more.", Some(ann)).await;
+    // Cal (who left an email) is answered by nobody: his own top-level comment mails no one.
+    let cal = post(&site, &CAL, "Unrelated.", None).await;
+    assert_eq!(deliver(&site).await, 0);
+    for id in [r1, r2, cal] {
+        assert!(store.notification_for(id).await.expect("read").is_none(), "comment {id}");
+    }
+    assert!(smtp.messages().is_empty());
+}
+
+#[tokio::test]
+async fn a_reply_banned_or_deleted_before_sending_is_skipped_not_mailed() {
+    let smtp = SmtpSink::start();
+    let clock = HandClock::new();
+    let TestSite { site, store, _dir } = site_with(site_options(&clock, Some(smtp.config()))).await;
+    let ann = post(&site, &ANN, "Question.", None).await;
+    let troll = post(&site, &BOB, "Troll answer", Some(ann)).await;
+    let hash = store.comment(troll).await.expect("read").expect("stored").ip_hash;
+    store.ban_ip_hash(&hash, now()).await.expect("ban");
+    let run = site.send_notifications().await.expect("pass");
+    assert_eq!((run.sent, run.skipped), (0, 1));
+    let n = store.notification_for(troll).await.expect("read").expect("recorded");
+    assert_eq!(n.status, NotificationStatus::Skipped);
+    assert!(smtp.messages().is_empty());
+}
+
+#[tokio::test]
+async fn an_address_that_cannot_take_mail_is_recorded_as_failed_once() {
+    let smtp = SmtpSink::start();
+    let clock = HandClock::new();
+    let TestSite { site, store, _dir } = site_with(site_options(&clock, Some(smtp.config()))).await;
+    let odd = Poster { name: "Odd", email: "not an address", ip: [10, 0, 0, 9] };
+    let parent = post(&site, &odd, "Hello.", None).await;
+    let reply = post(&site, &BOB, "Hi.", Some(parent)).await;
+    let run = site.send_notifications().await.expect("pass");
+    assert_eq!((run.sent, run.failed), (0, 1));
+    let n = store.notification_for(reply).await.expect("read").expect("recorded");
+    assert_eq!(n.status, NotificationStatus::Failed);
+    assert!(n.error.as_deref().unwrap_or("").contains("not a valid mailbox"), "{n:?}");
+    assert_eq!(site.send_notifications().await.expect("pass").failed, 0, "never tried again");
+    assert!(smtp.messages().is_empty());
+}
