@@ -251,6 +251,13 @@ fn a_reader_sees_the_required_elements_on_phone_and_desktop() {
             1
         );
         assert!(page.contains("No comments yet"), "{page}");
+        // With JavaScript on, the comment forms count the characters left.
+        assert!(
+            browser
+                .texts("form.comment-form .char-count")
+                .iter()
+                .any(|t| t.ends_with("characters left"))
+        );
         browser.screenshot(&format!("article-{device}"));
 
         let (_, macro_desk) = http("GET", port, "/agents/macro-analyst", None);

@@ -25,6 +25,7 @@ pub(crate) enum Kind {
     Xml,
     Text,
     Css,
+    Js,
     Svg,
 }
 
@@ -38,6 +39,7 @@ impl Kind {
             Kind::Xml => "application/xml; charset=utf-8",
             Kind::Text => "text/plain; charset=utf-8",
             Kind::Css => "text/css; charset=utf-8",
+            Kind::Js => "text/javascript; charset=utf-8",
             Kind::Svg => "image/svg+xml",
         }
     }
@@ -51,7 +53,7 @@ impl Kind {
                 "public, max-age=300"
             }
             // Linked with a content hash (`?v=`), so a new stylesheet is a new URL.
-            Kind::Css | Kind::Svg => "public, max-age=31536000, immutable",
+            Kind::Css | Kind::Js | Kind::Svg => "public, max-age=31536000, immutable",
         }
     }
 }

@@ -108,6 +108,7 @@ pub(crate) fn router(site: Site) -> Router {
         .route("/robots.txt", get(robots))
         .route("/static/site.css", get(css))
         .route("/static/favicon.svg", get(favicon))
+        .route("/static/comments.js", get(comments_js))
         .fallback(not_found)
         .with_state(inner)
         .layer(layers)
@@ -301,6 +302,10 @@ async fn css(State(s): State<S>, h: HeaderMap) -> Response<Body> {
 
 async fn favicon(State(s): State<S>, h: HeaderMap) -> Response<Body> {
     s.favicon.respond(&h)
+}
+
+async fn comments_js(State(s): State<S>, h: HeaderMap) -> Response<Body> {
+    s.comments_js.respond(&h)
 }
 
 async fn not_found(State(s): State<S>) -> Response<Body> {

@@ -79,6 +79,10 @@ pub(crate) struct Inner {
     csrf_key: Vec<u8>,
     pub(crate) css: Arc<Page>,
     pub(crate) css_href: String,
+    /// The comment forms' enhancement script.
+    pub(crate) comments_js: Arc<Page>,
+    /// Its address, with a content hash.
+    pub(crate) js_href: String,
     pub(crate) favicon: Arc<Page>,
     pub(crate) limiter: crate::comments::Limiter,
     pub(crate) sessions: crate::comments::Sessions,
@@ -94,6 +98,17 @@ pub(crate) struct Inner {
 
 const CSS: &str = include_str!("../static/site.css");
 const FAVICON: &str = include_str!("../static/favicon.svg");
+const COMMENTS_JS: &str = include_str!("../static/comments.js");
+
+/// A static asset and its address with a content hash, so a new version is a new URL.
+fn asset(text: &str, kind: Kind, path: &str, now: Timestamp) -> (Arc<Page>, String) {
+    let hash: String =
+        Sha256::digest(text.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect();
+    (
+        Arc::new(Page::new(Rendered::new(text.to_owned(), kind, None), 0, now)),
+        format!("{path}?v={hash}"),
+    )
+}
 
 fn random_key() -> Vec<u8> {
     let mut key = vec![0u8; 32];
@@ -115,9 +130,8 @@ impl Inner {
             .trim_end_matches('/')
             .to_owned();
         let now = options.clock.now();
-        let css = Page::new(Rendered::new(CSS.to_owned(), Kind::Css, None), 0, now);
-        let hash: String =
-            Sha256::digest(CSS.as_bytes()).iter().take(6).map(|b| format!("{b:02x}")).collect();
+        let (css, css_href) = asset(CSS, Kind::Css, "/static/site.css", now);
+        let (comments_js, js_href) = asset(COMMENTS_JS, Kind::Js, "/static/comments.js", now);
         let favicon = Page::new(Rendered::new(FAVICON.to_owned(), Kind::Svg, None), 0, now);
         let mailer = options.mail.smtp.as_ref().map(marketdesk_mailer::Mailer::new).transpose()?;
         Ok(Inner {
@@ -133,8 +147,10 @@ impl Inner {
             refresh_lock: tokio::sync::Mutex::new(()),
             started: Instant::now(),
             last_check_ms: AtomicU64::new(0),
-            css: Arc::new(css),
-            css_href: format!("/static/site.css?v={hash}"),
+            css,
+            css_href,
+            comments_js,
+            js_href,
             favicon: Arc::new(favicon),
             limiter: crate::comments::Limiter::default(),
             sessions: crate::comments::Sessions::default(),

@@ -17,9 +17,12 @@ fn assert_has(page: &Got, needles: &[&str]) {
     }
 }
 
-/// `<script` openings that are not JSON-LD.
+/// `<script` openings that are neither JSON-LD nor a same-origin file under `/static/`: inline
+/// scripts, which the CSP forbids.
 fn scripts(html: &str) -> usize {
-    html.matches("<script").count() - html.matches("<script type=\"application/ld+json\">").count()
+    html.matches("<script").count()
+        - html.matches("<script type=\"application/ld+json\">").count()
+        - html.matches("<script src=\"/static/").count()
 }
 
 /// A dateline such as "Friday, Mar 14, 2025 12:51 pm ET".
@@ -82,6 +85,14 @@ async fn the_article_page_has_everything_a_reader_needs() {
     );
     assert!(has_dateline(&page.body), "no Eastern dateline");
     assert_eq!(scripts(&page.body), 0);
+    // The one script is the comment forms' same-origin enhancement, served as JavaScript.
+    let src = page
+        .body
+        .split("<script src=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("script src");
+    assert!(src.starts_with("/static/comments.js?v="), "{src}");
     // Every input has a label (by id) or sits inside one.
     for (i, _) in page.body.match_indices("<input") {
         let tag = &page.body[i..i + page.body[i..].find('>').unwrap_or(0)];
@@ -172,6 +183,10 @@ async fn every_page_kind_answers_with_its_content() {
     assert_eq!(css.header("content-type"), "text/css; charset=utf-8");
     assert!(css.header("cache-control").contains("max-age=31536000"));
     assert!(home.body.contains("href=\"/static/site.css?v="));
+    let js = get(&t.site, "/static/comments.js").await;
+    assert_eq!(js.status, 200);
+    assert_eq!(js.header("content-type"), "text/javascript; charset=utf-8");
+    assert!(js.body.contains("characters left"));
 }
 
 #[tokio::test]
