@@ -13,7 +13,7 @@ use anyhow::Context;
 use jiff::Timestamp;
 use marketdesk_edgar::fetch::EdgarClient;
 use marketdesk_linker::{Aliases, Linker, Reference, evaluate};
-use marketdesk_store::{CompanyRecord, CusipRecord, ReferenceDocuments, SecurityRecord, Store};
+use marketdesk_store::{CusipRecord, ReferenceDocuments, Store};
 use serde_json::{Map, Value, json};
 
 /// CUSIPs derived from the 13F filings in `fixtures/edgar/13f` (`reference cusips derive`).
@@ -158,33 +158,6 @@ pub(crate) fn eval(linker: &Linker, file: &Path, json: bool) -> anyhow::Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn label<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
-fn records(reference: &Reference) -> Vec<CompanyRecord> {
-    reference
-        .companies()
-        .iter()
-        .map(|c| CompanyRecord {
-            cik: c.cik,
-            name: c.name.clone(),
-            main_ticker: c.main_ticker.clone(),
-            size_rank: c.size_rank,
-            exchange_traded_product: c.exchange_traded_product,
-            securities: c
-                .securities
-                .iter()
-                .map(|s| SecurityRecord {
-                    ticker: s.ticker.clone(),
-                    exchange: label(s.exchange),
-                    kind: label(s.kind),
-                })
-                .collect(),
-        })
-        .collect()
-}
-
 /// Checks and stores a reference list.
 async fn store_reference(
     store: &Store,
@@ -193,7 +166,7 @@ async fn store_reference(
 ) -> anyhow::Result<ExitCode> {
     let reference = reference_from(&documents)?;
     let linkable = reference.companies().iter().filter(|c| c.is_linkable()).count();
-    let companies = records(&reference);
+    let companies = marketdesk_newsroom::company_records(&reference);
     let n = store.replace_reference(&companies, &documents, source, Timestamp::now()).await?;
     say!(
         "loaded {n} companies ({linkable} linkable: listed on NYSE, Nasdaq or Cboe) from {source}"

@@ -10,10 +10,12 @@
 
 mod articles;
 mod feeds;
+mod reference;
 mod signals;
 
 pub use articles::{WriteSummary, write};
 pub use feeds::{FeedSummary, events, ingest_feeds, item_text};
+pub use reference::company_records;
 pub use signals::{all_signals, desk_signals, trades};
 
 /// Why a newsroom run stopped.

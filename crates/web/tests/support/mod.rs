@@ -18,8 +18,7 @@ use jiff::Timestamp;
 use marketdesk_core::Cik;
 use marketdesk_linker::{Reference, SHIPPED_EXCHANGE_LIST, SHIPPED_SIZE_ORDER};
 use marketdesk_store::{
-    ArticleRecord, CompanyRecord, CusipRecord, ReferenceDocuments, SecurityRecord, SourcedFiling,
-    SourcedReport, Store,
+    ArticleRecord, CusipRecord, ReferenceDocuments, SourcedFiling, SourcedReport, Store,
 };
 use marketdesk_web::{Clock, Site, SiteOptions, router};
 use marketdesk_writer::{
@@ -38,32 +37,9 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn label<T: serde::Serialize>(v: T) -> String {
-    serde_json::to_value(v).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 async fn load_reference(store: &Store) {
     let reference = Reference::shipped().expect("shipped reference");
-    let companies: Vec<CompanyRecord> = reference
-        .companies()
-        .iter()
-        .map(|c| CompanyRecord {
-            cik: c.cik,
-            name: c.name.clone(),
-            main_ticker: c.main_ticker.clone(),
-            size_rank: c.size_rank,
-            exchange_traded_product: c.exchange_traded_product,
-            securities: c
-                .securities
-                .iter()
-                .map(|s| SecurityRecord {
-                    ticker: s.ticker.clone(),
-                    exchange: label(s.exchange),
-                    kind: label(s.kind),
-                })
-                .collect(),
-        })
-        .collect();
+    let companies = marketdesk_newsroom::company_records(&reference);
     let documents = ReferenceDocuments {
         exchange_list: SHIPPED_EXCHANGE_LIST.to_vec(),
         size_order: Some(SHIPPED_SIZE_ORDER.to_vec()),
