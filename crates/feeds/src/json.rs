@@ -4,9 +4,9 @@
 use serde_json::{Map, Value};
 
 use crate::{
-    FeedFormat, FeedItem,
+    FeedFormat,
     date::parse_date,
-    parse::{Draft, RawLink, RawProblem, Read},
+    parse::{Draft, RawLink, RawProblem, Read, distinct_nonempty, new_item},
     text::{self, SHORT_MAX_CHARS, SUMMARY_MAX_CHARS, TITLE_MAX_CHARS},
     xml::NotFeed,
 };
@@ -130,35 +130,22 @@ fn item(index: usize, value: Value, feed_problems: &mut Vec<RawProblem>) -> Opti
     if !o.contains_key("date_published") && !o.contains_key("date_modified") {
         problem("date_published", "no date".into());
     }
-    let mut authors: Vec<String> = Vec::new();
     let listed = o.get("authors").and_then(Value::as_array).into_iter().flatten();
-    for author in listed.chain(o.get("author")) {
-        if let Some(name) = author.get("name").and_then(Value::as_str) {
-            let name = plain(name, SHORT_MAX_CHARS);
-            if !name.is_empty() && !authors.contains(&name) {
-                authors.push(name);
-            }
-        }
-    }
-    let mut categories: Vec<String> = Vec::new();
-    for tag in o.get("tags").and_then(Value::as_array).into_iter().flatten() {
-        if let Some(tag) = tag.as_str().map(|t| plain(t, SHORT_MAX_CHARS))
-            && !tag.is_empty()
-            && !categories.contains(&tag)
-        {
-            categories.push(tag);
-        }
-    }
-    let item = FeedItem {
-        guid,
-        title,
-        link: None,
-        published: published.map(|d| d.timestamp),
-        published_offset: published.and_then(|d| d.offset_seconds),
-        summary,
-        author: (!authors.is_empty()).then(|| authors.join(", ")),
-        categories,
-    };
+    let authors = distinct_nonempty(
+        listed
+            .chain(o.get("author"))
+            .filter_map(|a| a.get("name").and_then(Value::as_str))
+            .map(|name| plain(name, SHORT_MAX_CHARS)),
+    );
+    let categories = distinct_nonempty(
+        o.get("tags")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(|t| plain(t, SHORT_MAX_CHARS)),
+    );
+    let item = new_item(guid, title, published, summary, authors, categories);
     Some(Draft { index, offset: None, item, link, problems })
 }
 

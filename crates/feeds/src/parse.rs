@@ -6,7 +6,7 @@ use std::{collections::HashMap, rc::Rc};
 use url::Url;
 
 use crate::{
-    FeedError, FeedItem, ParsedFeed, Problem, encoding, json,
+    FeedDate, FeedError, FeedItem, ParsedFeed, Problem, encoding, json,
     model::Lines,
     xml::{self, NotFeed},
 };
@@ -141,6 +141,39 @@ pub(crate) struct Draft {
     pub(crate) item: FeedItem,
     pub(crate) link: Option<RawLink>,
     pub(crate) problems: Vec<RawProblem>,
+}
+
+/// The non-empty values, each once, in order (authors and categories are listed this way).
+pub(crate) fn distinct_nonempty(values: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        if !v.is_empty() && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// An item from the fields every format's reader gathers; the link is set from the
+/// [`RawLink`] once it is resolved.
+pub(crate) fn new_item(
+    guid: Option<String>,
+    title: String,
+    published: Option<FeedDate>,
+    summary: String,
+    authors: Vec<String>,
+    categories: Vec<String>,
+) -> FeedItem {
+    FeedItem {
+        guid,
+        title,
+        link: None,
+        published: published.map(|d| d.timestamp),
+        published_offset: published.and_then(|d| d.offset_seconds),
+        summary,
+        author: (!authors.is_empty()).then(|| authors.join(", ")),
+        categories,
+    }
 }
 
 /// A link as written, with the `xml:base` in scope where it was.

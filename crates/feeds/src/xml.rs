@@ -29,8 +29,8 @@ use quick_xml::{
 };
 
 use crate::{
-    FeedFormat, FeedItem, entities,
-    parse::{Draft, RawLink, RawProblem},
+    FeedFormat, entities,
+    parse::{Draft, RawLink, RawProblem, distinct_nonempty, new_item},
     text::{self, SHORT_MAX_CHARS, SUMMARY_MAX_CHARS, TITLE_MAX_CHARS},
 };
 
@@ -1001,30 +1001,16 @@ fn build_item(mut b: ItemBuilder) -> Draft {
     }
     // Authors: the best kind there is (dc:creator over itunes:author), each once.
     let top = b.authors.iter().map(|a| a.0).max().unwrap_or(0);
-    let mut authors: Vec<String> = Vec::new();
-    for (_, kind, raw) in b.authors.iter().filter(|a| a.0 == top) {
-        let name = author_name(&convert(*kind, raw, SHORT_MAX_CHARS));
-        if !name.is_empty() && !authors.contains(&name) {
-            authors.push(name);
-        }
-    }
-    let mut categories: Vec<String> = Vec::new();
-    for (kind, raw) in &b.categories {
-        let category = convert(*kind, raw, SHORT_MAX_CHARS);
-        if !category.is_empty() && !categories.contains(&category) {
-            categories.push(category);
-        }
-    }
-    let item = FeedItem {
-        guid,
-        title,
-        link: None,
-        published: published.map(|d| d.timestamp),
-        published_offset: published.and_then(|d| d.offset_seconds),
-        summary,
-        author: (!authors.is_empty()).then(|| authors.join(", ")),
-        categories,
-    };
+    let authors = distinct_nonempty(
+        b.authors
+            .iter()
+            .filter(|a| a.0 == top)
+            .map(|(_, kind, raw)| author_name(&convert(*kind, raw, SHORT_MAX_CHARS))),
+    );
+    let categories = distinct_nonempty(
+        b.categories.iter().map(|(kind, raw)| convert(*kind, raw, SHORT_MAX_CHARS)),
+    );
+    let item = new_item(guid, title, published, summary, authors, categories);
     Draft { index: b.index, offset: Some(b.offset), item, link, problems }
 }
 
