@@ -302,11 +302,7 @@ pub(crate) async fn news(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitCode
     let analysed = Instant::now();
     let mut with_sectors = 0;
     for i in &items {
-        let text = if i.summary.is_empty() {
-            i.title.clone()
-        } else {
-            format!("{} \u{2014} {}", i.title, i.summary)
-        };
+        let text = marketdesk_newsroom::item_text(&i.title, &i.summary);
         with_sectors += usize::from(!marketdesk_desks::news::analyse(&text).sectors.is_empty());
     }
     let analyse_secs = analysed.elapsed().as_secs_f64();
