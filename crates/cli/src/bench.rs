@@ -325,6 +325,75 @@ pub(crate) async fn news(paths: &[PathBuf], n: usize) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// Sends one daily issue to `subscribers` confirmed subscribers through the SMTP server at
+/// `smtp`: a fresh store with the sample filings and their articles, so the issue is a real
+/// one; no rate limit, `concurrency` mails in flight.
+pub(crate) async fn newsletter(
+    data: &std::path::Path,
+    subscribers: usize,
+    smtp: &str,
+    concurrency: usize,
+) -> anyhow::Result<ExitCode> {
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let store = Store::open_sqlite(&dir.path().join("bench.db")).await?;
+    crate::link::load(&store, None, None).await?;
+    let edgar = [data.join("edgar/ownership"), data.join("edgar/13f")];
+    crate::ingest::ingest_documents(&store, Documents::new(&edgar)).await?;
+    let linker = crate::link::linker_in(Some(&store)).await?;
+    let now = jiff::Timestamp::now();
+    marketdesk_newsroom::write(&store, &linker, None, None, None, 30.0, now).await?;
+    let list: Vec<(String, marketdesk_store::Cadence)> = (0..subscribers)
+        .map(|i| (format!("reader{i:06}@bench.example"), marketdesk_store::Cadence::Daily))
+        .collect();
+    let imported = Instant::now();
+    store.import_subscribers(&list, now).await?;
+    let import_secs = imported.elapsed().as_secs_f64();
+    drop(list);
+    let options = marketdesk_web::SiteOptions {
+        base_url: Some("https://news.example.com".to_owned()),
+        secret: Some(b"bench".to_vec()),
+        mail: marketdesk_web::MailOptions {
+            smtp: Some(marketdesk_web::SmtpConfig::from_url(smtp).context("--smtp")?),
+            from: "marketdesk <news@news.example.com>".to_owned(),
+            ..marketdesk_web::MailOptions::default()
+        },
+        newsletter: marketdesk_web::NewsletterSettings {
+            options: marketdesk_newsletter::Options {
+                concurrency,
+                unsubscribe_mailto: Some("unsubscribe@news.example.com".to_owned()),
+                ..marketdesk_newsletter::Options::default()
+            },
+            ..marketdesk_web::NewsletterSettings::default()
+        },
+        ..marketdesk_web::SiteOptions::default()
+    };
+    let n = marketdesk_web::newsletter(store.clone(), &options)?;
+    let at = now.checked_add(jiff::SignedDuration::from_secs(60)).unwrap_or(now);
+    let issue = n.current_issue(marketdesk_store::Cadence::Daily, at).await?;
+    let sample =
+        n.personalise(&issue, 1, "reader000000@bench.example", at).build()?.formatted().len();
+    let report = n.send(marketdesk_store::Cadence::Daily, at, false).await?;
+    store.close().await;
+    anyhow::ensure!(
+        report.sent == subscribers as u64,
+        "sent {} of {subscribers} (failed {}, pending {})",
+        report.sent,
+        report.log.failed,
+        report.log.pending
+    );
+    say!(
+        "newsletter: {subscribers} subscribers imported in {import_secs:.2} s; one issue ({:.1} KiB \
+         a message, \"{}\") sent to all in {:.2} s through {smtp} with {concurrency} \
+         connections: {:.0} messages/s; peak RSS {:.0} MiB",
+        sample as f64 / 1024.0,
+        issue.subject,
+        report.seconds,
+        report.sent as f64 / report.seconds,
+        peak_rss_mib().unwrap_or(f64::NAN)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -160,6 +160,9 @@ pub(crate) enum Command {
     /// The website's admin area (comment moderation).
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The newsletter: preview and send the digest, list subscribers.
+    #[command(subcommand)]
+    Newsletter(NewsletterCommand),
     /// Run the whole pipeline on the sample data shipped in the repository.
     Demo(DemoArgs),
     /// Measure parse and ingest throughput (results belong in BENCHMARKS.md).
@@ -203,6 +206,16 @@ pub(crate) enum IngestCommand {
     },
     /// Ingest EDGAR filings from files, directories and .zip archives, or from EDGAR itself.
     Edgar(IngestEdgarArgs),
+    /// Read key dates from iCalendar (.ics) files, directories of them, or URLs; each source's
+    /// events replace what was stored for it.
+    Calendars {
+        /// Files, directories or http(s) URLs [default: [newsletter] calendars, else the
+        /// shipped data/calendars].
+        sources: Vec<String>,
+        /// Print one JSON summary per calendar.
+        #[arg(long)]
+        json: bool,
+    },
     /// List inputs that failed to ingest, with the reason.
     Errors {
         /// One JSON object per line.
@@ -389,6 +402,19 @@ pub(crate) enum BenchCommand {
         /// Feed files or directories to replicate [default: fixtures/feeds].
         paths: Vec<PathBuf>,
     },
+    /// Send one digest to N subscribers through an SMTP server (a fresh store with the sample
+    /// data, N confirmed subscribers); reports messages per second and peak memory.
+    Newsletter {
+        /// How many subscribers.
+        #[arg(long, default_value_t = 100_000)]
+        subscribers: usize,
+        /// The SMTP server [default: MARKETDESK_SMTP_URL].
+        #[arg(long)]
+        smtp: Option<String>,
+        /// Mails in flight at once.
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+    },
     /// Ingest N filings (the fixtures replicated under new accession numbers) into a fresh
     /// SQLite store; reports time and peak memory.
     Ingest {
@@ -397,6 +423,54 @@ pub(crate) enum BenchCommand {
         filings: usize,
         /// Filings to replicate (the shipped fixtures by default).
         paths: Vec<PathBuf>,
+    },
+}
+
+/// Which digest: daily, weekly, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CadenceArg {
+    /// The daily issue.
+    Daily,
+    /// The weekly issue.
+    Weekly,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum NewsletterCommand {
+    /// Print the current issue as it would go out now (the stored one if this period's issue
+    /// was already sent): subject, then the text part, or the HTML part with --html.
+    Preview {
+        /// Which issue [default: daily].
+        #[arg(long, value_enum, default_value = "daily")]
+        cadence: CadenceArg,
+        /// Print the HTML part instead of the text part.
+        #[arg(long)]
+        html: bool,
+        /// Compose as of this moment (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<jiff::Timestamp>,
+    },
+    /// Send the current issue now to every confirmed subscriber who has not had it (both
+    /// cadences unless --cadence); exit 2 when any mail failed or is still pending.
+    Send {
+        /// Only this cadence's issue.
+        #[arg(long, value_enum)]
+        cadence: Option<CadenceArg>,
+        /// Count who would get it; send and record nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Compose as of this moment (RFC 3339) instead of now.
+        #[arg(long)]
+        at: Option<jiff::Timestamp>,
+        /// Print one JSON report per issue.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every subscriber: email, status (pending, confirmed, unsubscribed, suppressed), cadence.
+    Subscribers {
+        /// One JSON object per subscriber.
+        #[arg(long)]
+        json: bool,
     },
 }
 

@@ -17,9 +17,105 @@ pub(crate) struct Config {
     pub(crate) web: WebConfig,
     pub(crate) feeds: FeedsConfig,
     pub(crate) mail: MailConfig,
+    pub(crate) newsletter: NewsletterConfig,
 }
 
-/// `[mail]`: sending mail (reply notifications; the newsletter later).
+/// `[newsletter]`: the digest and its subscribers.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct NewsletterConfig {
+    /// iCalendar files, directories or URLs of key dates (`ingest calendars` with no sources)
+    /// [default: the shipped data/calendars].
+    pub(crate) calendars: Vec<String>,
+    /// Mails per second at most (env `MARKETDESK_NEWSLETTER_RATE`); unset or 0: as fast as the
+    /// SMTP server takes them.
+    pub(crate) rate: Option<f64>,
+    /// Mails in flight at once (SMTP connections).
+    pub(crate) concurrency: usize,
+    /// The sender's postal address, printed in every issue's footer.
+    pub(crate) postal_address: Option<String>,
+    /// The address of the `mailto:` in `List-Unsubscribe` (a mailbox you read, or one whose
+    /// mail you hand to the bounce webhook as `"type": "unsubscribe"`).
+    pub(crate) unsubscribe_mailto: Option<String>,
+    /// The bearer token `POST /newsletter/bounces` wants (env `MARKETDESK_BOUNCE_TOKEN`);
+    /// unset: the webhook answers 403.
+    pub(crate) bounce_token: Option<String>,
+    /// Soft bounces that suppress an address (hard bounces and complaints do at once).
+    pub(crate) soft_bounce_threshold: u32,
+    /// Hours a confirmation link works.
+    pub(crate) confirm_hours: u64,
+    /// DKIM: the private key file (RSA PKCS#1 PEM, or an Ed25519 key in base64).
+    pub(crate) dkim_key: Option<PathBuf>,
+    /// DKIM: the selector (`SELECTOR._domainkey.DOMAIN` holds the public key).
+    pub(crate) dkim_selector: Option<String>,
+    /// DKIM: the signing domain.
+    pub(crate) dkim_domain: Option<String>,
+}
+
+impl Default for NewsletterConfig {
+    fn default() -> Self {
+        let d = marketdesk_newsletter::Options::default();
+        NewsletterConfig {
+            calendars: Vec::new(),
+            rate: None,
+            concurrency: d.concurrency,
+            postal_address: None,
+            unsubscribe_mailto: None,
+            bounce_token: None,
+            soft_bounce_threshold: d.soft_bounce_threshold,
+            confirm_hours: d.confirm_ttl.as_secs() / 3600,
+            dkim_key: None,
+            dkim_selector: None,
+            dkim_domain: None,
+        }
+    }
+}
+
+impl NewsletterConfig {
+    /// The site's newsletter settings, environment over file.
+    pub(crate) fn settings(&self) -> anyhow::Result<marketdesk_web::NewsletterSettings> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let rate = match env("MARKETDESK_NEWSLETTER_RATE") {
+            Some(r) => Some(
+                r.trim()
+                    .parse::<f64>()
+                    .context("MARKETDESK_NEWSLETTER_RATE must be mails per second")?,
+            ),
+            None => self.rate,
+        }
+        .filter(|r| *r > 0.0);
+        anyhow::ensure!(self.concurrency >= 1, "[newsletter] concurrency must be at least 1");
+        anyhow::ensure!(self.confirm_hours >= 1, "[newsletter] confirm_hours must be at least 1");
+        let dkim = match (&self.dkim_key, &self.dkim_selector, &self.dkim_domain) {
+            (None, None, None) => None,
+            (Some(key), Some(selector), Some(domain)) => Some(marketdesk_web::DkimSettings {
+                key: std::fs::read_to_string(key).with_context(|| {
+                    format!("cannot read [newsletter] dkim_key {}", key.display())
+                })?,
+                selector: selector.clone(),
+                domain: domain.clone(),
+            }),
+            _ => anyhow::bail!(
+                "[newsletter] DKIM needs all of dkim_key, dkim_selector and dkim_domain"
+            ),
+        };
+        Ok(marketdesk_web::NewsletterSettings {
+            options: marketdesk_newsletter::Options {
+                rate,
+                concurrency: self.concurrency,
+                postal_address: self.postal_address.clone(),
+                unsubscribe_mailto: self.unsubscribe_mailto.clone(),
+                soft_bounce_threshold: self.soft_bounce_threshold.max(1),
+                confirm_ttl: std::time::Duration::from_secs(self.confirm_hours * 3600),
+                ..marketdesk_newsletter::Options::default()
+            },
+            bounce_token: env("MARKETDESK_BOUNCE_TOKEN").or_else(|| self.bounce_token.clone()),
+            dkim,
+        })
+    }
+}
+
+/// `[mail]`: sending mail (reply notifications, newsletter confirmations and issues).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub(crate) struct MailConfig {

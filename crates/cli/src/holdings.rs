@@ -1,51 +1,13 @@
 //! `marketdesk holdings` and `marketdesk holders`: the 13F desk's view of managers and issuers.
 
-use std::{collections::BTreeMap, fmt::Write as _, process::ExitCode};
+use std::{fmt::Write as _, process::ExitCode};
 
 use anyhow::Context;
-use marketdesk_core::{Cik, ThirteenF};
-use marketdesk_desks::holdings::{
-    PositionChange, Quarter, Watchlist, compare, concentration, positions_for_quarter,
-};
+use marketdesk_core::Cik;
+use marketdesk_desks::holdings::{Quarter, Watchlist};
+use marketdesk_newsroom::manager_quarter;
 use marketdesk_store::Store;
 use serde_json::json;
-
-/// A manager's quarter, compared with the quarter before.
-struct ManagerQuarter {
-    name: Option<String>,
-    period: Quarter,
-    changes: Vec<PositionChange>,
-    top10: Option<f64>,
-}
-
-/// The reports of `manager` grouped by quarter, and the chosen (or latest) quarter compared with
-/// the one before.
-async fn manager_quarter(
-    store: &Store,
-    manager: Cik,
-    period: Option<Quarter>,
-) -> anyhow::Result<Option<ManagerQuarter>> {
-    let reports = store.thirteen_f_for_manager(manager).await?;
-    let mut by_quarter: BTreeMap<Quarter, Vec<&ThirteenF>> = BTreeMap::new();
-    for r in &reports {
-        if let Some(d) = r.report_period {
-            by_quarter.entry(Quarter::of(d)).or_default().push(r);
-        }
-    }
-    let Some(period) = period.or_else(|| by_quarter.keys().next_back().copied()) else {
-        return Ok(None);
-    };
-    let Some(these) = by_quarter.get(&period) else { return Ok(None) };
-    let current = positions_for_quarter(these);
-    let prior = by_quarter.get(&period.previous()).map(|p| positions_for_quarter(p));
-    let name = these.iter().find_map(|r| r.manager_name.clone());
-    Ok(Some(ManagerQuarter {
-        name,
-        period,
-        top10: concentration(&current, 10),
-        changes: compare(&current, prior.as_deref()),
-    }))
-}
 
 async fn ticker_of(store: &Store, cusip: &str) -> anyhow::Result<Option<String>> {
     Ok(store.cusip(cusip).await?.and_then(|c| c.ticker))

@@ -18,6 +18,7 @@ mod holdings;
 mod ingest;
 mod link;
 mod news;
+mod newsletter;
 mod quotes;
 mod signals;
 
@@ -98,6 +99,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = Config::load(cli.config.as_deref())?;
     match cli.command {
         Command::Parse(args) => parse(&args.paths),
+        Command::Ingest(IngestCommand::Calendars { sources, json }) => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = newsletter::ingest_calendars(&store, &config, &sources, json).await;
+            store.close().await;
+            code
+        }
         Command::Ingest(IngestCommand::Edgar(args)) => {
             let store = open_store(&db_location(cli.db.as_deref())).await?;
             let code = ingest_edgar(&store, &config, args).await;
@@ -286,6 +293,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(store, addr, &config).await?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Newsletter(cmd) => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            let code = match cmd {
+                cli::NewsletterCommand::Preview { cadence, html, at } => {
+                    newsletter::preview(&store, &config, cadence, html, at).await
+                }
+                cli::NewsletterCommand::Send { cadence, dry_run, at, json } => {
+                    newsletter::send(&store, &config, cadence, dry_run, at, json).await
+                }
+                cli::NewsletterCommand::Subscribers { json } => {
+                    newsletter::subscribers(&store, json).await
+                }
+            };
+            store.close().await;
+            code
+        }
         Command::Admin(cli::AdminCommand::SetPassword) => {
             let store = open_store(&db_location(cli.db.as_deref())).await?;
             let done = set_admin_password(&store).await;
@@ -297,6 +320,13 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bench::parse(&default_paths(paths), seconds)
         }
         Command::Bench(BenchCommand::Link { files, megabytes }) => bench::link(&files, megabytes),
+        Command::Bench(BenchCommand::Newsletter { subscribers, smtp, concurrency }) => {
+            let smtp = smtp.or_else(|| std::env::var("MARKETDESK_SMTP_URL").ok()).context(
+                "bench newsletter needs an SMTP server: --smtp smtp://127.0.0.1:2525 or \
+                 MARKETDESK_SMTP_URL (tools/bench/newsletter.sh starts one)",
+            )?;
+            bench::newsletter(&sample_data_dir(), subscribers, &smtp, concurrency).await
+        }
         Command::Bench(BenchCommand::News { items, paths }) => {
             let paths =
                 if paths.is_empty() { vec![sample_data_dir().join("feeds")] } else { paths };
@@ -465,11 +495,7 @@ async fn set_admin_password(store: &Store) -> anyhow::Result<ExitCode> {
 
 /// Serves the site until Ctrl-C or SIGTERM.
 async fn serve(store: Store, addr: std::net::SocketAddr, config: &Config) -> anyhow::Result<()> {
-    let mut options = config.web.site_options()?;
-    options.mail = config.mail.mail_options()?;
-    if options.secret.is_none() {
-        tracing::info!("no [web] secret or MARKETDESK_SECRET: form tokens last until restart");
-    }
+    let options = newsletter::site_options(&store, config).await?;
     let base = options.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     eprintln!("marketdesk: serving {base}/ on {addr} (Ctrl-C stops)");
     let served = marketdesk_web::serve(store.clone(), addr, options).await;
@@ -512,6 +538,8 @@ async fn demo(db: Option<&str>, args: cli::DemoArgs, config: &Config) -> anyhow:
         marketdesk_newsroom::ingest_feeds(&store, None, &feeds, agent, jiff::Timestamp::now())
             .await?;
     say!("news feeds: {news}");
+    let calendars = [newsletter::shipped_calendars().display().to_string()];
+    newsletter::ingest_calendars(&store, config, &calendars, false).await?;
     let counts = store.counts().await?;
     let kept = if db.is_some() { "" } else { " (temporary: pass --db PATH to keep it)" };
     let (reports, positions) = store.thirteen_f_counts().await?;
@@ -528,6 +556,9 @@ async fn demo(db: Option<&str>, args: cli::DemoArgs, config: &Config) -> anyhow:
     let written = write(&store, None, None, config.writer.min_score).await?;
     say!("\narticles by the writing agents: {written}");
     articles::list(&store, false).await?;
+    let base =
+        config.web.site_options()?.base_url.unwrap_or_else(|| format!("http://{}", args.addr));
+    newsletter::publish_current(&store, config, &base).await?;
     if args.no_serve {
         store.close().await;
         return Ok(ExitCode::SUCCESS);

@@ -5,12 +5,13 @@
 //!   TLS, for a local server), `smtp://user:pass@host:587?tls=starttls` (STARTTLS required,
 //!   with auth) or `smtps://user:pass@host:465` (TLS from the first byte). Errors name the bad
 //!   part of the URL.
-//! - [`Mailer`] is lettre's async SMTP transport on tokio (a connection pool, rustls with
-//!   aws-lc-rs). [`Mailer::send`] retries transient failures (4xx replies, lost connections)
+//! - [`Mailer`] speaks SMTP through lettre's protocol client over its own pool of kept-open
+//!   connections with `TCP_NODELAY` (see `pool.rs` for why), rustls with aws-lc-rs. [`Mailer::send`] retries transient failures (4xx replies, lost connections)
 //!   a few times with a growing pause and returns [`SendError::Permanent`] for a 5xx reply, so
 //!   callers can record a permanent failure and never try that message again.
 //! - [`TextMail`] builds a plain message: a text body, or text and HTML as
-//!   multipart/alternative.
+//!   multipart/alternative, with extra headers (`List-Unsubscribe`) and a stable Message-ID;
+//!   [`Dkim`] signs it (RFC 6376, relaxed/relaxed, covering the list headers).
 //!
 //! It owns the wire: SMTP, TLS, MIME. It must not decide who gets mail, when, or how often
 //! (callers keep their own send log and rate limits), must not read the environment, config
@@ -19,16 +20,24 @@
 
 use std::{fmt, time::Duration};
 
-use lettre::{
-    AsyncSmtpTransport, AsyncTransport, Tokio1Executor,
-    message::{Mailbox, MultiPart, SinglePart, header::ContentType},
-    transport::smtp::{
-        authentication::Credentials,
-        client::{Tls, TlsParameters},
-    },
-};
+mod pool;
 
-pub use lettre::Message;
+use std::sync::Arc;
+
+use lettre::{
+    message::{
+        Mailbox, MultiPart, SinglePart,
+        dkim::{
+            DkimCanonicalization, DkimCanonicalizationType, DkimConfig, DkimSigningAlgorithm,
+            DkimSigningKey,
+        },
+        header::{ContentType, HeaderName, HeaderValue},
+    },
+    transport::smtp::client::TlsParameters,
+};
+use pool::Pool;
+
+pub use lettre::{Address, Message};
 
 /// How the connection to the SMTP server is protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +239,9 @@ pub enum BuildError {
     /// lettre refused the message.
     #[error("building the message: {0}")]
     Message(#[from] lettre::error::Error),
+    /// A header name that is not printable ASCII without a colon.
+    #[error("header name {0:?} is not valid")]
+    Header(String),
 }
 
 /// Why a [`Mailer`] could not be made.
@@ -264,7 +276,7 @@ impl Default for Retry {
 /// Sends mail through one SMTP server. Cheap to clone (the connection pool is shared).
 #[derive(Clone)]
 pub struct Mailer {
-    transport: AsyncSmtpTransport<Tokio1Executor>,
+    pool: Arc<Pool>,
     retry: Retry,
     server: String,
 }
@@ -278,23 +290,15 @@ impl fmt::Debug for Mailer {
 impl Mailer {
     /// A mailer for `config` (no connection is made until the first send).
     pub fn new(config: &SmtpConfig) -> Result<Self, TransportError> {
-        let tls_err = |source| TransportError::Tls { host: config.host.clone(), source };
-        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host)
-            .port(config.port)
-            .timeout(Some(Duration::from_secs(30)));
-        builder = match config.security {
-            Security::None => builder.tls(Tls::None),
-            Security::StartTls => builder
-                .tls(Tls::Required(TlsParameters::new(config.host.clone()).map_err(tls_err)?)),
-            Security::Wrapper => {
-                builder.tls(Tls::Wrapper(TlsParameters::new(config.host.clone()).map_err(tls_err)?))
-            }
+        let tls = match config.security {
+            Security::None => None,
+            Security::StartTls | Security::Wrapper => Some(
+                TlsParameters::new(config.host.clone())
+                    .map_err(|source| TransportError::Tls { host: config.host.clone(), source })?,
+            ),
         };
-        if let Some((user, pass)) = &config.credentials {
-            builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
-        }
         Ok(Mailer {
-            transport: builder.build(),
+            pool: Arc::new(Pool::new(config.clone(), tls)),
             retry: Retry::default(),
             server: format!("{}:{}", config.host, config.port),
         })
@@ -317,15 +321,12 @@ impl Mailer {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let err = match self.transport.send_raw(envelope, &bytes).await {
+            let err = match self.pool.send(envelope, &bytes).await {
                 Ok(_) => return Ok(()),
                 Err(e) => e,
             };
             if err.is_permanent() {
-                return Err(SendError::Permanent {
-                    code: err.status().map(|c| c.to_string()),
-                    message: err.to_string(),
-                });
+                return Err(SendError::Permanent { code: err.code(), message: err.to_string() });
             }
             tracing::debug!(server = %self.server, attempt, "SMTP send failed, may retry: {err}");
             if attempt >= attempts {
@@ -352,6 +353,11 @@ pub struct TextMail {
     pub html: Option<String>,
     /// The Date header; the system time when `None`.
     pub date: Option<std::time::SystemTime>,
+    /// The Message-ID, angle brackets included; a random one when `None`. A stable id lets
+    /// mail clients drop a copy that arrives twice.
+    pub message_id: Option<String>,
+    /// Further headers, name and value (e.g. `List-Unsubscribe`), in order.
+    pub headers: Vec<(String, String)>,
 }
 
 impl TextMail {
@@ -372,6 +378,12 @@ impl TextMail {
             Some(d) => builder.date(d),
             None => builder.date_now(),
         };
+        builder = builder.message_id(self.message_id.clone());
+        for (name, value) in &self.headers {
+            let name = HeaderName::new_from_ascii(name.clone())
+                .map_err(|_| BuildError::Header(name.clone()))?;
+            builder = builder.raw_header(HeaderValue::new(name, value.clone()));
+        }
         let message = match &self.html {
             None => builder.singlepart(
                 SinglePart::builder().header(ContentType::TEXT_PLAIN).body(self.text.clone()),
@@ -380,6 +392,81 @@ impl TextMail {
                 .multipart(MultiPart::alternative_plain_html(self.text.clone(), html.clone()))?,
         };
         Ok(message)
+    }
+
+    /// The message signed with `dkim`, when given.
+    pub fn build_signed(&self, dkim: Option<&Dkim>) -> Result<Message, BuildError> {
+        let mut message = self.build()?;
+        if let Some(dkim) = dkim {
+            message.sign(&dkim.config);
+        }
+        Ok(message)
+    }
+}
+
+/// A DKIM signer (RFC 6376): the domain, the selector and the private key, and the headers the
+/// signature covers.
+pub struct Dkim {
+    config: DkimConfig,
+}
+
+impl fmt::Debug for Dkim {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Dkim")
+    }
+}
+
+/// Why a DKIM key does not read.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "DKIM private key does not read: {0} (expected an RSA key in PKCS#1 PEM, \
+         \"-----BEGIN RSA PRIVATE KEY-----\", e.g. from `openssl genrsa -traditional 2048`, \
+         or an Ed25519 key as the base64 of its 32 bytes)"
+)]
+pub struct DkimError(String);
+
+/// The headers a signature covers: the ones a reader sees and the ones RFC 8058 requires to
+/// be signed for one-click unsubscribing. Not Content-Type: lettre writes a multipart body's
+/// Content-Type only when formatting, after signing, so a signature over it would not verify
+/// (the body hash covers the parts anyway).
+const DKIM_HEADERS: [&str; 8] = [
+    "From",
+    "To",
+    "Subject",
+    "Date",
+    "Message-ID",
+    "MIME-Version",
+    "List-Unsubscribe",
+    "List-Unsubscribe-Post",
+];
+
+impl Dkim {
+    /// A signer for `domain` with `selector` and the private key's text (RSA PKCS#1 PEM, or
+    /// an Ed25519 key in base64).
+    pub fn new(domain: &str, selector: &str, key: &str) -> Result<Self, DkimError> {
+        let key = key.trim();
+        let algorithm = if key.starts_with("-----BEGIN") {
+            DkimSigningAlgorithm::Rsa
+        } else {
+            DkimSigningAlgorithm::Ed25519
+        };
+        let key = DkimSigningKey::new(key, algorithm).map_err(|e| DkimError(format!("{e:?}")))?;
+        let headers = DKIM_HEADERS
+            .iter()
+            .filter_map(|h| HeaderName::new_from_ascii((*h).to_owned()).ok())
+            .collect();
+        Ok(Dkim {
+            config: DkimConfig::new(
+                selector.to_owned(),
+                domain.to_owned(),
+                key,
+                headers,
+                DkimCanonicalization {
+                    header: DkimCanonicalizationType::Relaxed,
+                    body: DkimCanonicalizationType::Relaxed,
+                },
+            ),
+        })
     }
 }
 

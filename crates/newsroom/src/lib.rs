@@ -9,12 +9,16 @@
 //! binary).
 
 mod articles;
+mod calendars;
 mod feeds;
+mod holdings;
 mod reference;
 mod signals;
 
 pub use articles::{WriteSummary, write};
+pub use calendars::{CalendarSummary, ingest_calendar, key_date_record};
 pub use feeds::{FeedSummary, events, ingest_feeds, item_text};
+pub use holdings::{ManagerQuarter, manager_quarter};
 pub use reference::company_records;
 pub use signals::{all_signals, desk_signals, trades};
 

@@ -15,6 +15,7 @@ mod cusips;
 mod error;
 mod feeds;
 mod insiders;
+mod newsletter;
 mod notifications;
 mod ownership;
 mod pages;
@@ -36,6 +37,11 @@ pub use cusips::CusipRecord;
 pub use error::{Error, Result};
 pub use feeds::{FeedItemRecord, FeedRecord};
 pub use insiders::{TradeFiling, TradeRow};
+pub use newsletter::{
+    BounceKind, BounceOutcome, Cadence, ConfirmOutcome, ConfirmationLimits, ConfirmationRecord,
+    Issue, IssueRecord, KeyDateRecord, PendingSend, SendCounts, SendResult, SignupOutcome,
+    SubscriberRecord, SubscriberStatus,
+};
 pub use notifications::{NotificationRecord, NotificationStatus};
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
 pub use pages::ArticleGeneration;

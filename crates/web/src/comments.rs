@@ -231,7 +231,7 @@ fn decode(s: &[u8]) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
+pub(crate) fn field<'a>(form: &'a HashMap<String, String>, name: &str) -> &'a str {
     form.get(name).map_or("", |v| v.as_str())
 }
 
@@ -257,19 +257,19 @@ impl Inner {
     }
 
     /// When a genuine stamp was made.
-    fn stamp_time(&self, stamp: &str) -> Option<i64> {
+    pub(crate) fn stamp_time(&self, stamp: &str) -> Option<i64> {
         let (secs, sig) = stamp.split_once('.')?;
         let want = self.sign("comment-form-time", secs);
         (constant_eq(&want, sig)).then(|| secs.parse().ok()).flatten()
     }
 
     /// A poster's address as the store keeps it.
-    fn ip_hash(&self, ip: &str) -> String {
+    pub(crate) fn ip_hash(&self, ip: &str) -> String {
         self.sign("comment-ip", ip)
     }
 }
 
-fn constant_eq(a: &str, b: &str) -> bool {
+pub(crate) fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
@@ -365,7 +365,7 @@ fn verify_password(password: &str, phc: &str) -> bool {
 // ---------------------------------------------------------------------------------------------
 // Responses
 
-fn see_other(location: &str) -> Response<Body> {
+pub(crate) fn see_other(location: &str) -> Response<Body> {
     let mut res = Response::new(Body::empty());
     *res.status_mut() = StatusCode::SEE_OTHER;
     if let Ok(v) = HeaderValue::from_str(location) {
@@ -375,7 +375,12 @@ fn see_other(location: &str) -> Response<Body> {
     res
 }
 
-fn refuse(inner: &Inner, status: StatusCode, heading: &str, message: &str) -> Response<Body> {
+pub(crate) fn refuse(
+    inner: &Inner,
+    status: StatusCode,
+    heading: &str,
+    message: &str,
+) -> Response<Body> {
     html_response(status, pages::error_page(inner, status, heading, message))
 }
 
@@ -391,14 +396,14 @@ fn too_many(inner: &Inner, wait: u64) -> Response<Body> {
 }
 
 /// The poster's address: the socket's peer (`serve` records it), else "unknown".
-fn client_ip(req: &Request) -> String {
+pub(crate) fn client_ip(req: &Request) -> String {
     req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or_else(|| "unknown".to_owned(), |ConnectInfo(a)| a.ip().to_string())
 }
 
 /// The body, or the answer when it is too large (413) or not a UTF-8 form (400).
-async fn read_form(
+pub(crate) async fn read_form(
     inner: &Inner,
     req: Request,
 ) -> std::result::Result<HashMap<String, String>, Response<Body>> {
@@ -428,7 +433,7 @@ fn bad_encoding(inner: &Inner) -> Response<Body> {
     )
 }
 
-fn bad_token(inner: &Inner) -> Response<Body> {
+pub(crate) fn bad_token(inner: &Inner) -> Response<Body> {
     refuse(
         inner,
         StatusCode::FORBIDDEN,

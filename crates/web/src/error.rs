@@ -36,6 +36,15 @@ pub enum Error {
     /// The SMTP transport could not be set up.
     #[error("mail: {0}")]
     Mail(#[from] marketdesk_mailer::TransportError),
+    /// The newsletter failed.
+    #[error("newsletter: {0}")]
+    Newsletter(#[from] marketdesk_newsletter::Error),
+    /// The DKIM key does not read.
+    #[error("newsletter DKIM key: {0}")]
+    Dkim(#[from] marketdesk_mailer::DkimError),
+    /// Links would be signed with a key that dies with the process.
+    #[error("no secret to sign newsletter links with")]
+    NoSecret,
     /// The server stopped with an error.
     #[error("server: {0}")]
     Serve(std::io::Error),

@@ -258,3 +258,43 @@ pub(crate) fn robots(inner: &Inner) -> Rendered {
         None,
     )
 }
+
+/// The RSS feed of newsletter issues (`/newsletter/feed.xml`), newest first.
+pub(crate) async fn newsletter_rss(inner: &Inner) -> Result<String> {
+    let issues = inner.store.issues(ITEMS).await?;
+    let updated = issues.iter().map(|i| i.created_at).max().unwrap_or(Timestamp::UNIX_EPOCH);
+    let items = issues
+        .iter()
+        .map(|i| {
+            let url = inner.url(&format!("/newsletter/archive/{}", i.slug));
+            Item {
+                content_html: format!(
+                    "<p>{}</p><p><a href=\"{}\">Read the issue</a></p>",
+                    esc(&i.summary),
+                    esc(&url)
+                ),
+                title: i.subject.clone(),
+                author: inner.site_name.clone(),
+                author_url: inner.url("/newsletter"),
+                summary: i.summary.clone(),
+                published_rfc2822: rfc2822(i.created_at),
+                published_rfc3339: i.created_at.to_string(),
+                updated_rfc3339: i.created_at.to_string(),
+                tickers: vec![i.cadence.as_str().to_owned()],
+                url,
+            }
+        })
+        .collect();
+    let feed = Feed {
+        title: format!("{}: newsletter issues", inner.site_name),
+        description: "Curated U.S. market news, insights and key dates, as mailed.".to_owned(),
+        home: inner.url("/newsletter/archive"),
+        self_rss: inner.url("/newsletter/feed.xml"),
+        self_atom: String::new(),
+        self_json: String::new(),
+        updated_rfc2822: rfc2822(updated),
+        updated_rfc3339: updated.to_string(),
+        items,
+    };
+    Ok(RssFeed { feed: &feed }.render()?)
+}

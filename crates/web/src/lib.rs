@@ -32,6 +32,10 @@
 //!   skipped; never to the replier themselves); a background task of [`serve`] (or
 //!   [`Site::send_notifications`]) mails them through `marketdesk-mailer`, so sending never
 //!   holds up a request and a restart neither repeats nor loses one.
+//! - The newsletter (`newsletter.rs`): the sign-up box on every page and `/newsletter`, double
+//!   opt-in links, one-click unsubscribe (RFC 8058), the bounce webhook, and the archive of
+//!   issues with its RSS feed, over `marketdesk-newsletter`; the background task of [`serve`]
+//!   sends the confirmation mails.
 //! - Security: all output escaped (askama for HTML and XML, `\u003c` in JSON-LD), a
 //!   Content-Security-Policy without inline scripts or styles, `nosniff`, a referrer policy,
 //!   frame denial, a request body limit and a request timeout.
@@ -45,6 +49,7 @@ mod chart;
 mod comments;
 mod error;
 mod feeds;
+mod newsletter;
 mod notify;
 mod pages;
 mod routes;
@@ -123,6 +128,41 @@ pub struct SiteOptions {
     pub comments: CommentOptions,
     /// How reply notifications are mailed.
     pub mail: MailOptions,
+    /// The newsletter.
+    pub newsletter: NewsletterSettings,
+}
+
+/// The newsletter's settings as the site takes them. `site_name` and `base_url` of
+/// [`NewsletterSettings::options`] are replaced by the site's own; the SMTP server and sender
+/// are [`MailOptions`]'.
+#[derive(Debug, Clone, Default)]
+pub struct NewsletterSettings {
+    /// Rate, limits, thresholds, the footer's postal address.
+    pub options: marketdesk_newsletter::Options,
+    /// The bearer token the bounce webhook wants; `None` turns the webhook off (403).
+    pub bounce_token: Option<String>,
+    /// DKIM signing of issues.
+    pub dkim: Option<DkimSettings>,
+}
+
+/// A DKIM key: `d=` domain, `s=` selector, and the private key's text.
+#[derive(Clone)]
+pub struct DkimSettings {
+    /// The signing domain.
+    pub domain: String,
+    /// The selector (the DNS record is `SELECTOR._domainkey.DOMAIN`).
+    pub selector: String,
+    /// RSA PKCS#1 PEM, or an Ed25519 key in base64.
+    pub key: String,
+}
+
+impl std::fmt::Debug for DkimSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DkimSettings")
+            .field("domain", &self.domain)
+            .field("selector", &self.selector)
+            .finish()
+    }
 }
 
 impl Default for SiteOptions {
@@ -139,6 +179,7 @@ impl Default for SiteOptions {
             clock: Clock::system(),
             comments: CommentOptions::default(),
             mail: MailOptions::default(),
+            newsletter: NewsletterSettings::default(),
         }
     }
 }
@@ -186,10 +227,52 @@ impl Site {
         notify::send_pending(&self.inner).await
     }
 
+    /// The newsletter, as the site runs it (its links point at this site).
+    pub fn newsletter(&self) -> &marketdesk_newsletter::Newsletter {
+        &self.inner.newsletter
+    }
+
     /// The store.
     pub fn store(&self) -> &Store {
         &self.inner.store
     }
+}
+
+/// The newsletter as a site with `options` runs it, for commands that send without serving:
+/// links to `options.base_url` (else `http://localhost`), signed with `options.secret`
+/// (required: links must verify on the site later), mail through `options.mail`.
+pub fn newsletter(
+    store: Store,
+    options: &SiteOptions,
+) -> Result<marketdesk_newsletter::Newsletter> {
+    let base_url = options.base_url.clone().unwrap_or_else(|| "http://localhost".to_owned());
+    let secret = options.secret.clone().ok_or(Error::NoSecret)?;
+    let mailer = options.mail.smtp.as_ref().map(marketdesk_mailer::Mailer::new).transpose()?;
+    newsletter_over(store, options, base_url.trim_end_matches('/'), &secret, mailer)
+}
+
+pub(crate) fn newsletter_over(
+    store: Store,
+    options: &SiteOptions,
+    base_url: &str,
+    secret: &[u8],
+    mailer: Option<marketdesk_mailer::Mailer>,
+) -> Result<marketdesk_newsletter::Newsletter> {
+    let settings = &options.newsletter;
+    let dkim = settings
+        .dkim
+        .as_ref()
+        .map(|d| marketdesk_mailer::Dkim::new(&d.domain, &d.selector, &d.key))
+        .transpose()?;
+    let opts = marketdesk_newsletter::Options {
+        site_name: options.site_name.clone(),
+        base_url: base_url.to_owned(),
+        from: options.mail.from.clone(),
+        ..settings.options.clone()
+    };
+    let clock = options.clock.clone();
+    Ok(marketdesk_newsletter::Newsletter::new(store, opts, secret, mailer, dkim)
+        .with_clock(move || clock.now()))
 }
 
 /// The whole site as an axum router (pages, feeds, static files, 404 fallback, and the

@@ -149,6 +149,7 @@ async fn compose(
         text,
         html: None,
         date: std::time::SystemTime::try_from(s.now()).ok(),
+        ..TextMail::default()
     })
 }
 
@@ -223,12 +224,16 @@ async fn send_one(
     }
 }
 
-/// The background sender `serve` runs: a pass whenever a notification is recorded, and every
+/// The background sender `serve` runs (reply notifications and newsletter confirmation
+/// mails): a pass whenever one is recorded, and every
 /// [`MailOptions::poll`] for transient failures. Never returns; `serve` aborts it.
 pub(crate) async fn run(s: Arc<Inner>) {
     loop {
         if let Err(e) = send_pending(&s).await {
             tracing::error!("sending reply notifications: {e}");
+        }
+        if let Err(e) = s.newsletter.send_confirmations().await {
+            tracing::error!("sending newsletter confirmation mails: {e}");
         }
         tokio::select! {
             () = s.mail_wake.notified() => {},

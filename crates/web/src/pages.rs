@@ -59,6 +59,11 @@ pub(crate) struct Layout {
     pub(crate) search_q: String,
     pub(crate) json_ld: Option<String>,
     pub(crate) noindex: bool,
+    /// The newsletter form's CSRF token and signed time (the footer form, or the page's own).
+    pub(crate) signup_csrf: String,
+    pub(crate) signup_ts: String,
+    /// The page shows the sign-up box itself, so the footer leaves its own out.
+    pub(crate) signup_in_body: bool,
 }
 
 /// "The Insider Tracker. I ignore ..." -> "Insider Tracker".
@@ -129,6 +134,9 @@ impl Inner {
             search_q: String::new(),
             json_ld: None,
             noindex: false,
+            signup_csrf: self.csrf_token(self.now()),
+            signup_ts: self.comment_stamp(self.now()),
+            signup_in_body: false,
         }
     }
 }
@@ -161,7 +169,6 @@ struct HomePage {
     signals: Vec<SignalView>,
     signals_day: Option<String>,
     sectors: Vec<SectorLink>,
-    csrf: String,
 }
 
 fn signal_label(kind: &str) -> (&'static str, &'static str) {
@@ -244,6 +251,7 @@ pub(crate) async fn home(inner: &Inner) -> Result<Option<Rendered>> {
         "/",
         "home",
     );
+    layout.signup_in_body = true;
     layout.json_ld = Some(json_ld(&json!({
         "@context": "https://schema.org",
         "@type": "WebSite",
@@ -260,7 +268,6 @@ pub(crate) async fn home(inner: &Inner) -> Result<Option<Rendered>> {
         signals,
         signals_day: day.map(|d| d.strftime("%A, %b %-d, %Y").to_string()),
         sectors,
-        csrf: inner.csrf_token(inner.now()),
         cards: list.iter().map(|(_, c)| c.clone()).collect(),
     };
     Ok(Some(Rendered::new(page.render()?, Kind::Html, newest(&list))))
@@ -434,6 +441,7 @@ pub(crate) async fn article(inner: &Inner, slug: &str, held: bool) -> Result<Opt
     let comment_count = comments.len();
     let comments = crate::comments::thread(&comments);
     let mut layout = inner.layout(&a.headline, &a.dek, &path, &a.persona.slug);
+    layout.signup_in_body = true;
     layout.feeds.push(FeedLink {
         mime: "application/atom+xml",
         title: format!("Comments on: {}", a.headline),

@@ -20,7 +20,7 @@ use tower_http::{
 use crate::{
     Site, comments,
     feeds::{self, Format, Scope},
-    pages,
+    newsletter, pages,
     views::{Inner, html_response},
 };
 
@@ -90,6 +90,17 @@ pub(crate) fn router(site: Site) -> Router {
         .route("/admin/login", post(comments::login))
         .route("/admin/logout", post(comments::logout))
         .route("/admin/comments/{id}/{action}", post(comments::moderate))
+        .route("/newsletter", get(newsletter::page))
+        .route("/newsletter/subscribe", post(newsletter::subscribe))
+        .route("/newsletter/confirm/{token}", get(newsletter::confirm))
+        .route(
+            "/newsletter/unsubscribe/{token}",
+            get(newsletter::unsubscribe_page).post(newsletter::unsubscribe),
+        )
+        .route("/newsletter/bounces", post(newsletter::bounces))
+        .route("/newsletter/archive", get(newsletter::archive))
+        .route("/newsletter/archive/{slug}", get(newsletter::issue))
+        .route("/newsletter/feed.xml", get(newsletter::feed))
         .route("/tickers/{ticker}", get(ticker))
         .route("/tickers/{ticker}/feed.xml", get(ticker_rss))
         .route("/tickers/{ticker}/atom.xml", get(ticker_atom))

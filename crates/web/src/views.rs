@@ -94,6 +94,8 @@ pub(crate) struct Inner {
     pub(crate) mail_lock: tokio::sync::Mutex<()>,
     /// Whether "no SMTP server" was logged.
     pub(crate) mail_warned: std::sync::atomic::AtomicBool,
+    /// The newsletter: sign-ups, links, archive.
+    pub(crate) newsletter: marketdesk_newsletter::Newsletter,
 }
 
 const CSS: &str = include_str!("../static/site.css");
@@ -134,11 +136,14 @@ impl Inner {
         let (comments_js, js_href) = asset(COMMENTS_JS, Kind::Js, "/static/comments.js", now);
         let favicon = Page::new(Rendered::new(FAVICON.to_owned(), Kind::Svg, None), 0, now);
         let mailer = options.mail.smtp.as_ref().map(marketdesk_mailer::Mailer::new).transpose()?;
+        let csrf_key = options.secret.clone().unwrap_or_else(random_key);
+        let newsletter =
+            crate::newsletter_over(store.clone(), &options, &base_url, &csrf_key, mailer.clone())?;
         Ok(Inner {
             store,
             base_url,
             site_name: options.site_name.clone(),
-            csrf_key: options.secret.clone().unwrap_or_else(random_key),
+            csrf_key,
             options,
             personas,
             cache: PageCache::default(),
@@ -158,6 +163,7 @@ impl Inner {
             mail_wake: tokio::sync::Notify::new(),
             mail_lock: tokio::sync::Mutex::new(()),
             mail_warned: std::sync::atomic::AtomicBool::new(false),
+            newsletter,
         })
     }
 

@@ -4,184 +4,26 @@
 
 mod support;
 
-use std::{
-    net::{SocketAddr, TcpListener, TcpStream},
-    path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
-    sync::{
-        Arc,
-        atomic::{AtomicI64, Ordering},
-    },
-    time::Duration,
-};
+use std::time::Duration;
 
 use axum::http::{StatusCode, header};
-use jiff::Timestamp;
 use marketdesk_store::NotificationStatus;
 use marketdesk_web::{
-    Clock, CommentOptions, MailOptions, Rate, Site, SiteOptions, SmtpConfig, hash_password,
+    CommentOptions, MailOptions, Rate, Site, SiteOptions, SmtpConfig, hash_password,
 };
-use support::{Got, TestSite, form, get, input, now, options, post_req, send, site_with};
+use support::{
+    Got, HandClock, TestSite, form, get, input, now, options, post_req, send, site_with,
+    smtp::SmtpSink,
+};
 
 const TSLA_2020: &str =
     "tesla-chief-executive-musk-buys-10-0-million-in-shares-in-first-2020-02-14";
-
-// ---------------------------------------------------------------------------------------------
-// The SMTP server
-
-/// aiosmtpd on a free loopback port, delivering into a Maildir; killed on drop.
-struct SmtpSink {
-    child: Child,
-    port: u16,
-    maildir: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl SmtpSink {
-    fn start() -> SmtpSink {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let maildir = dir.path().join("Maildir");
-        // A free port: bound by the OS, released, then taken by the server.
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let child = Command::new("/usr/bin/python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect(
-                "starting aiosmtpd (Debian package python3-aiosmtpd; scripts/test installs it)",
-            );
-        let mut sink = SmtpSink { child, port, maildir, _dir: dir };
-        sink.wait_until_listening();
-        sink
-    }
-
-    /// Polls the port until the server answers (it takes a moment to import Python modules).
-    fn wait_until_listening(&mut self) {
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
-        for _ in 0..600 {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("aiosmtpd exited early: {status}");
-            }
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("aiosmtpd did not listen on {addr}");
-    }
-
-    fn config(&self) -> SmtpConfig {
-        SmtpConfig::from_url(&format!("smtp://127.0.0.1:{}", self.port)).expect("smtp url")
-    }
-
-    /// Every message delivered so far, oldest file name first.
-    fn messages(&self) -> Vec<Mail> {
-        let new = self.maildir.join("new");
-        let mut files: Vec<PathBuf> = match std::fs::read_dir(&new) {
-            Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),
-            Err(_) => Vec::new(),
-        };
-        files.sort();
-        files.iter().map(|f| Mail::read(f)).collect()
-    }
-}
-
-impl Drop for SmtpSink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A delivered message: its headers (unfolded) and its body with soft line breaks joined.
-#[derive(Debug)]
-struct Mail {
-    headers: Vec<(String, String)>,
-    body: String,
-}
-
-impl Mail {
-    fn read(path: &Path) -> Mail {
-        let raw = std::fs::read_to_string(path).expect("message").replace("\r\n", "\n");
-        let (head, body) = raw.split_once("\n\n").unwrap_or((&raw, ""));
-        let mut headers: Vec<(String, String)> = Vec::new();
-        for line in head.lines() {
-            if line.starts_with([' ', '\t']) {
-                if let Some(last) = headers.last_mut() {
-                    last.1.push(' ');
-                    last.1.push_str(line.trim());
-                }
-            } else if let Some((k, v)) = line.split_once(':') {
-                headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
-            }
-        }
-        let mail = Mail { headers, body: body.to_owned() };
-        let body = if mail.header("content-transfer-encoding") == "quoted-printable" {
-            quoted_printable(&mail.body)
-        } else {
-            mail.body.clone()
-        };
-        Mail { body, ..mail }
-    }
-
-    fn header(&self, name: &str) -> &str {
-        self.headers.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
-    }
-}
-
-/// Decodes a quoted-printable body (UTF-8 text).
-fn quoted_printable(s: &str) -> String {
-    let joined = s.replace("=\n", "");
-    let b = joined.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = joined.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
-        if let (b'=', Some(v)) = (b[i], hex) {
-            out.push(v);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
 
 // ---------------------------------------------------------------------------------------------
 // The site
 
 fn path() -> String {
     format!("/articles/{TSLA_2020}")
-}
-
-/// A clock the test moves on by hand.
-#[derive(Clone)]
-struct HandClock(Arc<AtomicI64>);
-
-impl HandClock {
-    fn new() -> HandClock {
-        HandClock(Arc::new(AtomicI64::new(now().as_second())))
-    }
-
-    fn clock(&self) -> Clock {
-        let at = Arc::clone(&self.0);
-        Clock::from_fn(move || {
-            Timestamp::from_second(at.load(Ordering::SeqCst)).expect("timestamp")
-        })
-    }
-
-    fn advance(&self, secs: i64) {
-        self.0.fetch_add(secs, Ordering::SeqCst);
-    }
 }
 
 fn site_options(clock: &HandClock, smtp: Option<SmtpConfig>) -> SiteOptions {

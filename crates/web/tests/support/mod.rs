@@ -4,9 +4,14 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+pub mod smtp;
+
 use std::{
     path::{Path, PathBuf},
-    sync::OnceLock,
+    sync::{
+        Arc, OnceLock,
+        atomic::{AtomicI64, Ordering},
+    },
 };
 
 use axum::{
@@ -304,4 +309,29 @@ pub fn post_req(path: &str, body: impl Into<Body>, ip: [u8; 4]) -> Request<Body>
     req.extensions_mut()
         .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((ip, 40000))));
     req
+}
+
+/// A clock the test moves on by hand.
+#[derive(Clone)]
+pub struct HandClock(Arc<AtomicI64>);
+
+impl HandClock {
+    pub fn new() -> HandClock {
+        HandClock(Arc::new(AtomicI64::new(now().as_second())))
+    }
+
+    pub fn clock(&self) -> Clock {
+        let at = Arc::clone(&self.0);
+        Clock::from_fn(move || {
+            Timestamp::from_second(at.load(Ordering::SeqCst)).expect("timestamp")
+        })
+    }
+
+    pub fn now(&self) -> Timestamp {
+        Timestamp::from_second(self.0.load(Ordering::SeqCst)).expect("timestamp")
+    }
+
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, Ordering::SeqCst);
+    }
 }

@@ -1,0 +1,32 @@
+//! Sending when the SMTP server is gone: the run stops after a few failures in a row instead of
+//! trying every subscriber, and everyone not reached stays pending for the next run.
+
+use std::{net::TcpListener, time::Duration};
+
+use marketdesk_mailer::{Mailer, Retry, SmtpConfig};
+use marketdesk_newsletter::{Newsletter, Options};
+use marketdesk_store::{Cadence, Store};
+
+#[tokio::test]
+async fn a_dead_server_stops_the_run_and_leaves_the_rest_pending() {
+    // A port nobody listens on: bound, then released.
+    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    let config = SmtpConfig::from_url(&format!("smtp://127.0.0.1:{port}")).expect("url");
+    let mailer = Mailer::new(&config)
+        .expect("mailer")
+        .with_retry(Retry { attempts: 1, pause: Duration::ZERO });
+    let store = Store::open_in_memory().await.expect("store");
+    let list: Vec<(String, Cadence)> =
+        (0..200).map(|i| (format!("r{i}@example.com"), Cadence::Daily)).collect();
+    let now = jiff::Timestamp::now();
+    store.import_subscribers(&list, now).await.expect("import");
+    let options = Options { concurrency: 2, ..Options::default() };
+    let newsletter = Newsletter::new(store.clone(), options, b"secret", Some(mailer), None);
+
+    let report = newsletter.send(Cadence::Daily, now, false).await.expect("a report, not an error");
+    assert!(report.stopped.is_some(), "{report:?}");
+    assert_eq!(report.sent, 0);
+    assert!(report.recipients < 20, "gave up early: {report:?}");
+    assert_eq!(report.log.pending, 200, "nobody is lost: {report:?}");
+    assert_eq!(report.log.failed, 0);
+}
