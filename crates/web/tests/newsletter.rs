@@ -111,6 +111,22 @@ fn link(text: &str, prefix: &str) -> String {
         .to_owned()
 }
 
+/// The confirmation link of the latest confirmation mail to `to` (Maildir file names do not
+/// sort by arrival; the tokens' issue times do).
+fn latest_confirmation(sink: &SmtpSink, to: &str) -> String {
+    let issued = |path: &str| -> i64 {
+        let token = path.rsplit('/').next().unwrap_or_default();
+        token.split('-').nth(2).and_then(|s| s.parse().ok()).unwrap_or_default()
+    };
+    sink.messages()
+        .iter()
+        .filter(|m| m.header("to").eq_ignore_ascii_case(to))
+        .filter(|m| m.header("subject").starts_with("Confirm your"))
+        .map(|m| link(&m.body, "/newsletter/confirm/"))
+        .max_by_key(|p| issued(p))
+        .expect("a confirmation mail")
+}
+
 async fn confirm_all(site: &Site) -> usize {
     let (sent, failed, pending) =
         site.newsletter().send_confirmations().await.expect("confirmations");
@@ -136,7 +152,7 @@ async fn sign_up_confirm_receive_an_issue_and_unsubscribe_in_one_click() {
     assert_eq!(confirm_all(&site).await, 1);
     let mails = sink.messages();
     assert_eq!(mails.len(), 1);
-    let confirmation = &mails[0];
+    let confirmation = mails.first().expect("the confirmation mail");
     assert_eq!(confirmation.header("to"), "Ann@Example.com");
     assert_eq!(confirmation.header("subject"), "Confirm your marketdesk subscription");
     let confirm = link(&confirmation.body, "/newsletter/confirm/");
@@ -160,7 +176,11 @@ async fn sign_up_confirm_receive_an_issue_and_unsubscribe_in_one_click() {
     assert_eq!((report.recipients, report.sent, report.failed), (1, 1, 0), "{report:?}");
     let mails = sink.messages();
     assert_eq!(mails.len(), 2);
-    let issue = &mails[1];
+    // Maildir file names do not sort by arrival: find the issue by its subject.
+    let issue = mails
+        .iter()
+        .find(|m| m.header("subject").starts_with("Weekly briefing"))
+        .expect("the issue");
     assert_eq!(issue.header("to"), "Ann@Example.com");
     assert!(issue.header("subject").starts_with("Weekly briefing"), "{}", issue.header("subject"));
     assert!(issue.header("content-type").starts_with("multipart/alternative"));
@@ -231,6 +251,20 @@ async fn sign_up_confirm_receive_an_issue_and_unsubscribe_in_one_click() {
         store.subscriber(sub.id).await.expect("store").expect("there").status,
         SubscriberStatus::Unsubscribed
     );
+    // Changed their mind: signing up again takes a new confirmation, then mail resumes.
+    let res =
+        sign_up(&site, &clock, "/newsletter", "ann@example.com", "daily", [10, 0, 0, 2]).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        store.subscriber(sub.id).await.expect("store").expect("there").status,
+        SubscriberStatus::Unsubscribed,
+        "nothing changes before the link is followed"
+    );
+    assert_eq!(confirm_all(&site).await, 1);
+    let newest = latest_confirmation(&sink, "ann@example.com");
+    assert_eq!(get(&site, &newest).await.status, StatusCode::OK);
+    let back = store.subscriber(sub.id).await.expect("store").expect("there");
+    assert_eq!((back.status, back.cadence), (SubscriberStatus::Confirmed, Cadence::Daily));
     // A forged link does nothing.
     let forged = unsubscribe.replacen(&sub.id.to_string(), &(sub.id + 1).to_string(), 1);
     assert_eq!(
@@ -320,9 +354,7 @@ async fn stale_forged_hasty_and_abusive_sign_ups_are_refused() {
     assert_eq!(confirm_all(&site).await, 10);
 
     // Stale and forged confirmation links; an expired one offers the form again.
-    let victim =
-        sink.messages().into_iter().find(|m| m.header("to") == "victim@example.com").expect("mail");
-    let confirm = link(&victim.body, "/newsletter/confirm/");
+    let confirm = latest_confirmation(&sink, "victim@example.com");
     clock.advance(49 * 3600);
     let stale = get(&site, &confirm).await;
     assert_eq!(stale.status, StatusCode::GONE);
@@ -336,15 +368,8 @@ async fn stale_forged_hasty_and_abusive_sign_ups_are_refused() {
         sign_up(&site, &clock, "/newsletter", "victim@example.com", "daily", [10, 0, 0, 7]).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(confirm_all(&site).await, 1);
-    let newest = sink
-        .messages()
-        .into_iter()
-        .rfind(|m| m.header("to") == "victim@example.com")
-        .expect("mail");
-    assert_eq!(
-        get(&site, &link(&newest.body, "/newsletter/confirm/")).await.status,
-        StatusCode::OK
-    );
+    let newest = latest_confirmation(&sink, "victim@example.com");
+    assert_eq!(get(&site, &newest).await.status, StatusCode::OK);
 }
 
 async fn bounce(site: &Site, auth: Option<&str>, body: &str) -> Got {
