@@ -160,6 +160,22 @@ pub(crate) enum Command {
     /// The website's admin area (comment moderation).
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Copy the store to PATH while it is in use (SQLite online backup), checked.
+    Backup {
+        /// The backup file to create; it must not exist.
+        path: PathBuf,
+        /// Print {"path", "schema_version", "tables": {name: rows}}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace the store (--db) with the backup at PATH; the old file is kept beside it.
+    Restore {
+        /// The backup file (made by `backup`).
+        path: PathBuf,
+        /// Replace an existing store (moved to STORE.before-restore-<unix seconds>).
+        #[arg(long)]
+        force: bool,
+    },
     /// The newsletter: preview and send the digest, list subscribers.
     #[command(subcommand)]
     Newsletter(NewsletterCommand),

@@ -10,6 +10,7 @@ macro_rules! say {
 }
 
 mod articles;
+mod backup;
 mod bench;
 mod cli;
 mod config;
@@ -314,6 +315,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let done = set_admin_password(&store).await;
             store.close().await;
             done
+        }
+        Command::Backup { path, json } => {
+            backup::backup(&db_location(cli.db.as_deref()), &path, json).await
+        }
+        Command::Restore { path, force } => {
+            backup::restore(&db_location(cli.db.as_deref()), &path, force).await
         }
         Command::Demo(args) => demo(cli.db.as_deref(), args, &config).await,
         Command::Bench(BenchCommand::Parse { paths, seconds }) => {

@@ -29,6 +29,67 @@ pub enum Error {
     /// The location names a backend this build does not have.
     #[error("{0}")]
     Unsupported(String),
+    /// A file that would be written already exists.
+    #[error("{} already exists", path.display())]
+    Exists {
+        /// The file.
+        path: std::path::PathBuf,
+    },
+    /// Reading, writing or moving a file failed; the cause is the source, which reports print
+    /// after this.
+    #[error("cannot use {}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// Writing a backup failed.
+    #[error("cannot write the backup {}", path.display())]
+    Backup {
+        /// The backup file.
+        path: std::path::PathBuf,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+    /// A backup (or a store file given as one) cannot be read as SQLite.
+    #[error("cannot read {} as a SQLite store", path.display())]
+    Unreadable {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The driver's error.
+        source: sqlx::Error,
+    },
+    /// A SQLite file that is not a marketdesk store, or not one safe to copy.
+    #[error("{} is not a marketdesk store to restore: {reason}", path.display())]
+    NotAStore {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// `PRAGMA integrity_check` found damage.
+    #[error("{} failed SQLite's integrity check: {report}", path.display())]
+    Integrity {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What the check reported.
+        report: String,
+    },
+    /// A backup made by a newer marketdesk, whose schema this build cannot run.
+    #[error(
+        "{} is from a newer marketdesk (schema version {found}; this build knows up to \
+         {supported}): upgrade marketdesk, then restore it",
+        path.display()
+    )]
+    NewerSchema {
+        /// The backup file.
+        path: std::path::PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build has.
+        supported: i64,
+    },
 }
 
 /// The store's result type.

@@ -10,6 +10,7 @@
 //! It must not parse source formats, fetch anything or format output for people.
 
 mod articles;
+mod backup;
 mod comments;
 mod cusips;
 mod error;
@@ -32,6 +33,7 @@ use sqlx::{
 };
 
 pub use articles::{ArticleRecord, Saved};
+pub use backup::{BackupSummary, Restored};
 pub use comments::{CommentRecord, CommentStatus, NewComment};
 pub use cusips::CusipRecord;
 pub use error::{Error, Result};
@@ -51,9 +53,14 @@ pub use thirteen_f::{ReportOutcome, SourcedReport};
 
 static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// Whether a location names a PostgreSQL database.
+pub fn is_postgres(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
 /// The SQLite file a location names: a path, or a `sqlite:` / `sqlite://` URL.
-fn sqlite_path(location: &str) -> Result<&Path> {
-    if location.starts_with("postgres://") || location.starts_with("postgresql://") {
+pub fn sqlite_path(location: &str) -> Result<&Path> {
+    if is_postgres(location) {
         return Err(Error::Unsupported(
             "PostgreSQL is not supported yet; use a SQLite file path".to_owned(),
         ));

@@ -1,0 +1,89 @@
+//! `backup` and `restore` end to end: the demo store copied out, restored into another location,
+//! and read back the same.
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::Value;
+use support::{marketdesk, stderr, stdout};
+
+fn run(db: &Path, args: &[&str]) -> String {
+    let out = marketdesk(db).args(args).output().expect("run marketdesk");
+    assert!(out.status.success(), "marketdesk {args:?} failed: {}", stderr(&out));
+    stdout(&out)
+}
+
+fn articles(db: &Path) -> Vec<Value> {
+    run(db, &["articles", "--json"])
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect()
+}
+
+#[test]
+fn backup_then_restore_gives_the_same_articles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("md.db");
+    run(&db, &["demo", "--no-serve"]);
+    let original = articles(&db);
+    assert!(!original.is_empty(), "the demo writes articles");
+
+    let backup = dir.path().join("md-backup.db");
+    let backup_arg = backup.to_str().expect("utf-8 path");
+    let report: Value =
+        serde_json::from_str(&run(&db, &["backup", backup_arg, "--json"])).expect("backup json");
+    assert_eq!(report["path"], backup_arg);
+    assert!(report["schema_version"].as_i64().is_some_and(|v| v > 0), "{report}");
+    let articles_rows = report["tables"]["articles"].as_i64().expect("articles counted");
+    assert_eq!(articles_rows, i64::try_from(original.len()).expect("count"));
+    assert!(report["tables"]["filings"].as_i64().is_some_and(|n| n > 0), "{report}");
+
+    // Restore over an existing store: refused without --force, kept aside with it.
+    let other = dir.path().join("other.db");
+    run(&other, &["ingest", "errors"]);
+    assert!(other.exists());
+    let refused = marketdesk(&other).args(["restore", backup_arg]).output().expect("run");
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+
+    let said = run(&other, &["restore", backup_arg, "--force"]);
+    assert!(said.contains("restored"), "{said}");
+    assert!(said.contains("before-restore-"), "{said}");
+    let kept = std::fs::read_dir(dir.path())
+        .expect("list")
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().starts_with("other.db.before-restore-"));
+    assert!(kept, "the replaced store is kept");
+
+    assert_eq!(articles(&other), original);
+}
+
+#[test]
+fn backup_to_an_existing_path_fails_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("md.db");
+    run(&db, &["ingest", "errors"]);
+    let taken = dir.path().join("taken.db");
+    std::fs::write(&taken, b"keep me").expect("write");
+    let out = marketdesk(&db)
+        .args(["backup", taken.to_str().expect("utf-8 path")])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("taken.db"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&taken).expect("read"), b"keep me");
+}
+
+#[test]
+fn postgres_stores_get_pg_dump_guidance() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = marketdesk(&dir.path().join("unused.db"))
+        .env("MARKETDESK_DB", "postgres://db.example/marketdesk")
+        .args(["backup", "out.dump"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("pg_dump --format=custom"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("pg_restore --clean --if-exists"), "{}", stderr(&out));
+}
