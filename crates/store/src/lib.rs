@@ -18,6 +18,7 @@ mod feeds;
 mod insiders;
 mod newsletter;
 mod notifications;
+mod ops;
 mod ownership;
 mod pages;
 mod quotes;
@@ -45,6 +46,7 @@ pub use newsletter::{
     SubscriberRecord, SubscriberStatus,
 };
 pub use notifications::{NotificationRecord, NotificationStatus};
+pub use ops::OpsCounts;
 pub use ownership::{Counts, IngestErrorRecord, InsertOutcome, SourcedFiling};
 pub use pages::ArticleGeneration;
 pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRecord};

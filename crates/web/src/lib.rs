@@ -36,6 +36,8 @@
 //!   opt-in links, one-click unsubscribe (RFC 8058), the bounce webhook, and the archive of
 //!   issues with its RSS feed, over `marketdesk-newsletter`; the background task of [`serve`]
 //!   sends the confirmation mails.
+//! - Operations (`ops.rs`): `/healthz`, `/readyz` (the store answers) and `/metrics`
+//!   (Prometheus text: requests and latency by route, store counts, ingest lag, mail by status).
 //! - Security: all output escaped (askama for HTML and XML, `\u003c` in JSON-LD), a
 //!   Content-Security-Policy without inline scripts or styles, `nosniff`, a referrer policy,
 //!   frame denial, a request body limit and a request timeout.
@@ -51,6 +53,7 @@ mod error;
 mod feeds;
 mod newsletter;
 mod notify;
+mod ops;
 mod pages;
 mod routes;
 mod views;
@@ -65,6 +68,7 @@ pub use comments::{CommentOptions, Rate, hash_password};
 pub use error::{Error, Result};
 pub use marketdesk_mailer::{ConfigError as SmtpConfigError, SmtpConfig};
 pub use notify::{MailOptions, NotificationRun};
+pub use ops::Metrics;
 pub use views::sector_slug;
 
 /// Where "now" comes from: the system clock, or a fixed moment in tests.
@@ -130,6 +134,8 @@ pub struct SiteOptions {
     pub mail: MailOptions,
     /// The newsletter.
     pub newsletter: NewsletterSettings,
+    /// This process's metrics (`/metrics`); other parts of the process may register counters.
+    pub metrics: Metrics,
 }
 
 /// The newsletter's settings as the site takes them. `site_name` and `base_url` of
@@ -180,6 +186,7 @@ impl Default for SiteOptions {
             comments: CommentOptions::default(),
             mail: MailOptions::default(),
             newsletter: NewsletterSettings::default(),
+            metrics: Metrics::default(),
         }
     }
 }

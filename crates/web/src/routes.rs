@@ -20,7 +20,7 @@ use tower_http::{
 use crate::{
     Site, comments,
     feeds::{self, Format, Scope},
-    newsletter, pages,
+    newsletter, ops, pages,
     views::{Inner, html_response},
 };
 
@@ -117,12 +117,16 @@ pub(crate) fn router(site: Site) -> Router {
         .route("/feed.json", get(site_json))
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
         .route("/static/site.css", get(css))
         .route("/static/favicon.svg", get(favicon))
         .route("/static/comments.js", get(comments_js))
         .fallback(not_found)
-        .with_state(inner)
+        .with_state(Arc::clone(&inner))
         .layer(layers)
+        .layer(axum::middleware::from_fn_with_state(inner, ops::track))
 }
 
 async fn home(State(s): State<S>, h: HeaderMap) -> Response<Body> {
