@@ -151,6 +151,19 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The always-on newsroom: EDGAR's current feed and daily indexes, the feeds, articles as
+    /// data arrives and newsletter issues at their time, each job under a lease in the store,
+    /// with the website served; SIGTERM or Ctrl-C stops it after the job in flight.
+    Run {
+        /// Where the site listens.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// Do not serve the site (another process does).
+        #[arg(long)]
+        no_serve: bool,
+        #[command(flatten)]
+        edgar: EdgarAccess,
+    },
     /// Serve the website: articles, tickers, agents, sectors, search, feeds.
     Serve {
         /// Where to listen.

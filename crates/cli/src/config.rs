@@ -18,6 +18,33 @@ pub(crate) struct Config {
     pub(crate) feeds: FeedsConfig,
     pub(crate) mail: MailConfig,
     pub(crate) newsletter: NewsletterConfig,
+    pub(crate) run: RunConfig,
+}
+
+/// `[run]`: how often `marketdesk run` does each job.
+#[derive(Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub(crate) struct RunConfig {
+    /// Seconds between polls of EDGAR's current-filings feed (three requests each; at 20 s,
+    /// 0.15 requests a second against EDGAR's ceiling of 10).
+    pub(crate) edgar_current_secs: u64,
+    /// Minutes between reads of the last days' daily indexes.
+    pub(crate) edgar_index_minutes: u64,
+    /// Minutes between feed polls (conditional GET).
+    pub(crate) feeds_minutes: u64,
+    /// Seconds between checks whether a newsletter issue is due.
+    pub(crate) newsletter_check_secs: u64,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            edgar_current_secs: 20,
+            edgar_index_minutes: 30,
+            feeds_minutes: 15,
+            newsletter_check_secs: 60,
+        }
+    }
 }
 
 /// `[newsletter]`: the digest and its subscribers.
@@ -50,6 +77,8 @@ pub(crate) struct NewsletterConfig {
     pub(crate) dkim_selector: Option<String>,
     /// DKIM: the signing domain.
     pub(crate) dkim_domain: Option<String>,
+    /// When `marketdesk run` sends the day's issues, Eastern time, `HH:MM`.
+    pub(crate) send_at: String,
 }
 
 impl Default for NewsletterConfig {
@@ -67,11 +96,19 @@ impl Default for NewsletterConfig {
             dkim_key: None,
             dkim_selector: None,
             dkim_domain: None,
+            send_at: "07:00".to_owned(),
         }
     }
 }
 
 impl NewsletterConfig {
+    /// `send_at` read.
+    pub(crate) fn send_at(&self) -> anyhow::Result<jiff::civil::Time> {
+        let t = self.send_at.trim();
+        jiff::civil::Time::strptime("%H:%M", t)
+            .with_context(|| format!("[newsletter] send_at {t:?} is not HH:MM (e.g. \"07:00\")"))
+    }
+
     /// The site's newsletter settings, environment over file.
     pub(crate) fn settings(&self) -> anyhow::Result<marketdesk_web::NewsletterSettings> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());

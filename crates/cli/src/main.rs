@@ -21,6 +21,7 @@ mod link;
 mod news;
 mod newsletter;
 mod quotes;
+mod run;
 mod signals;
 
 use std::{
@@ -309,6 +310,14 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             store.close().await;
             code
+        }
+        Command::Run { addr, no_serve, edgar } => {
+            let store = open_store(&db_location(cli.db.as_deref())).await?;
+            config.newsletter.send_at()?;
+            let has_agent = edgar.user_agent.is_some() || config.edgar.user_agent.is_some();
+            let edgar = if has_agent { Some(edgar_client(&config, &edgar)?) } else { None };
+            let opts = run::RunOptions { addr: (!no_serve).then_some(addr), edgar };
+            run::run(store, config, opts).await
         }
         Command::Admin(cli::AdminCommand::SetPassword) => {
             let store = open_store(&db_location(cli.db.as_deref())).await?;

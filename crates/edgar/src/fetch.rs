@@ -123,6 +123,8 @@ pub struct EdgarClient {
     http: reqwest::Client,
     config: Arc<ClientConfig>,
     limiter: Arc<RateLimiter>,
+    /// Requests sent, for metrics.
+    requests: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Checks that a User-Agent names someone and gives a contact address.
@@ -150,7 +152,12 @@ impl EdgarClient {
                 message: e.to_string(),
             })?;
         let limiter = Arc::new(RateLimiter::new(config.max_requests_per_second));
-        Ok(EdgarClient { http, config: Arc::new(config), limiter })
+        Ok(EdgarClient { http, config: Arc::new(config), limiter, requests: Arc::default() })
+    }
+
+    /// Requests sent so far by this client and its clones (retries included).
+    pub fn requests(&self) -> u64 {
+        self.requests.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The absolute URL of an archive path such as `Archives/edgar/data/...`.
@@ -166,6 +173,7 @@ impl EdgarClient {
         let mut forbidden = 0;
         loop {
             self.limiter.acquire().await;
+            self.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let wait = match self.http.get(&url).send().await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();

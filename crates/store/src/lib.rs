@@ -16,6 +16,7 @@ mod cusips;
 mod error;
 mod feeds;
 mod insiders;
+mod leases;
 mod newsletter;
 mod notifications;
 mod ops;

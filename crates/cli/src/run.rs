@@ -1,0 +1,376 @@
+//! `marketdesk run`: the always-on newsroom in one process. Jobs on their own schedules, each
+//! run under a lease in the store so that any number of `run` processes over one store do
+//! each job once at a time:
+//!
+//! - `edgar-current` (every `[run] edgar_current_secs`, 20 s): EDGAR's current-filings feed for
+//!   Forms 3, 4 and 5; new accessions fetched, parsed and stored, then articles written.
+//! - `edgar-index` (every `[run] edgar_index_minutes`, 30): the daily form indexes of the last
+//!   few business days, so nothing the current feed missed (or a downtime) is lost.
+//! - `feeds` (every `[run] feeds_minutes`, 15): the feeds file, by conditional GET; then the
+//!   news desk's articles.
+//! - `newsletter` (every minute): from `[newsletter] send_at` (Eastern, 07:00) each day the
+//!   daily issue, and in each week the weekly one, to whoever has not had it (the send log
+//!   makes a repeat harmless, the lease makes it single).
+//!
+//! The website is served alongside. SIGTERM or Ctrl-C stops taking new jobs, lets the job in
+//! flight finish (its work is committed as it goes, so a harder stop loses nothing either:
+//! the next start resumes from the store), releases the leases and stops the site.
+
+use std::{process::ExitCode, sync::Arc, time::Duration};
+
+use anyhow::Context;
+use jiff::Timestamp;
+use marketdesk_core::eastern;
+use marketdesk_edgar::fetch::EdgarClient;
+use marketdesk_store::{Cadence, Store};
+use tokio::sync::watch;
+
+use crate::{config::Config, ingest::Ingestor};
+
+/// What `run` was asked to do.
+pub(crate) struct RunOptions {
+    /// Where the site listens; `None`: no site.
+    pub(crate) addr: Option<std::net::SocketAddr>,
+    /// EDGAR, when a User-Agent is configured.
+    pub(crate) edgar: Option<EdgarClient>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Job {
+    EdgarCurrent,
+    EdgarIndex,
+    Feeds,
+    Newsletter,
+}
+
+impl Job {
+    fn name(self) -> &'static str {
+        match self {
+            Job::EdgarCurrent => "edgar-current",
+            Job::EdgarIndex => "edgar-index",
+            Job::Feeds => "feeds",
+            Job::Newsletter => "newsletter",
+        }
+    }
+}
+
+/// A process's name for its leases: host, process id and start time.
+fn holder() -> String {
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+    format!("{}:{}:{}", host.trim(), std::process::id(), Timestamp::now().as_millisecond())
+}
+
+/// The accession and CIK of a current-feed entry, from its index link
+/// (`.../Archives/edgar/data/CIK/NODASHES/ACCESSION-index.htm`): the filing's text path.
+fn filing_path(link: &str) -> Option<String> {
+    let rest = link.split("/Archives/edgar/data/").nth(1)?;
+    let mut parts = rest.split('/');
+    let cik = parts.next()?.trim_start_matches('0');
+    let folder = parts.next()?;
+    let accession = parts.next()?.strip_suffix("-index.htm")?;
+    let ok = !cik.is_empty()
+        && cik.bytes().all(|b| b.is_ascii_digit())
+        && marketdesk_core::Accession::parse(accession).is_ok();
+    ok.then(|| format!("Archives/edgar/data/{cik}/{folder}/{accession}.txt"))
+}
+
+/// The current-feed request for one form type.
+fn current_feed_path(form: &str) -> String {
+    format!(
+        "cgi-bin/browse-edgar?action=getcurrent&type={form}&company=&dateb=&owner=include&start=0&count=100&output=atom"
+    )
+}
+
+struct Runner {
+    store: Store,
+    config: Arc<Config>,
+    holder: String,
+    edgar: Option<EdgarClient>,
+    newsletter: Option<marketdesk_newsletter::Newsletter>,
+    metrics: marketdesk_web::Metrics,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Runner {
+    fn every(&self, job: Job) -> Duration {
+        let r = &self.config.run;
+        match job {
+            Job::EdgarCurrent => Duration::from_secs(r.edgar_current_secs.max(1)),
+            Job::EdgarIndex => Duration::from_secs(r.edgar_index_minutes.max(1) * 60),
+            Job::Feeds => Duration::from_secs(r.feeds_minutes.max(1) * 60),
+            Job::Newsletter => Duration::from_secs(r.newsletter_check_secs.max(1)),
+        }
+    }
+
+    fn stopping(&self) -> bool {
+        *self.shutdown.borrow()
+    }
+
+    /// Runs `job` if this process gets its lease; returns whether it ran.
+    async fn tick(&self, job: Job) -> anyhow::Result<bool> {
+        // Long enough for the slowest pass; renewed never, released at the end.
+        let ttl = self.every(job).max(Duration::from_secs(600));
+        if !self.store.try_lease(job.name(), &self.holder, ttl, Timestamp::now()).await? {
+            return Ok(false);
+        }
+        let result = match job {
+            Job::EdgarCurrent => self.edgar_current().await,
+            Job::EdgarIndex => self.edgar_index().await,
+            Job::Feeds => self.feeds().await,
+            Job::Newsletter => self.newsletter().await,
+        };
+        self.store.release_lease(job.name(), &self.holder).await?;
+        self.metrics
+            .counter(
+                &format!("marketdesk_job_{}_runs_total", job.name().replace('-', "_")),
+                "Passes of the job run by this process.",
+            )
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        result.map(|()| true)
+    }
+
+    async fn write(&self) -> anyhow::Result<()> {
+        let summary = crate::write(&self.store, None, None, self.config.writer.min_score).await?;
+        tracing::info!(%summary, "articles written");
+        Ok(())
+    }
+
+    async fn edgar_current(&self) -> anyhow::Result<()> {
+        let Some(client) = &self.edgar else { return Ok(()) };
+        let mut paths = Vec::new();
+        for form in ["4", "5", "3"] {
+            let feed = current_feed_path(form);
+            let Some(bytes) = client.get(&feed).await? else { continue };
+            match marketdesk_feeds::parse_feed(&bytes, &client.url(&feed), None) {
+                Ok(parsed) => paths.extend(
+                    parsed.items.iter().filter_map(|i| i.link.as_deref().and_then(filing_path)),
+                ),
+                Err(e) => {
+                    self.store
+                        .record_ingest_error(
+                            &client.url(&feed),
+                            None,
+                            &e.to_string(),
+                            Timestamp::now(),
+                        )
+                        .await?;
+                }
+            }
+        }
+        paths.sort();
+        paths.dedup();
+        let accessions: Vec<String> = paths
+            .iter()
+            .filter_map(|p| {
+                p.rsplit('/').next().and_then(|f| f.strip_suffix(".txt")).map(str::to_owned)
+            })
+            .collect();
+        let refs: Vec<&str> = accessions.iter().map(String::as_str).collect();
+        let stored = self.store.existing_accessions(&refs).await?;
+        let mut ingestor = Ingestor::new(&self.store, crate::ingest::progress(Some(0), "filings"));
+        let mut new = 0;
+        for (path, accession) in paths.iter().zip(&accessions) {
+            if stored.contains(accession) || self.stopping() {
+                continue;
+            }
+            let url = client.url(path);
+            let parsed = match client.get(path).await {
+                Ok(Some(bytes)) => crate::ingest::parse_filing(&url, &bytes),
+                Ok(None) => Err("not found on EDGAR (404)".to_owned()),
+                Err(e) if e.is_fatal() => return Err(e.into()),
+                Err(e) => Err(e.to_string()),
+            };
+            ingestor.accept((url, parsed)).await?;
+            new += 1;
+        }
+        let summary = ingestor.finish().await?;
+        self.metrics
+            .counter("marketdesk_edgar_requests_total", "Requests this process made to EDGAR.")
+            .store(client.requests(), std::sync::atomic::Ordering::Relaxed);
+        if new > 0 {
+            tracing::info!(%summary, "current filings");
+            self.write().await?;
+        }
+        Ok(())
+    }
+
+    async fn edgar_index(&self) -> anyhow::Result<()> {
+        let Some(client) = &self.edgar else { return Ok(()) };
+        let today = eastern(Timestamp::now()).date();
+        let since = today.checked_sub(jiff::Span::new().days(5)).unwrap_or(today);
+        let range = crate::edgar_online::Range { since, until: today };
+        let (summary, _) = crate::edgar_online::ingest_from_edgar(
+            &self.store,
+            client,
+            range,
+            self.config.edgar.concurrency,
+            today,
+        )
+        .await?;
+        if summary.new > 0 {
+            tracing::info!(%summary, "daily indexes");
+            self.write().await?;
+        }
+        Ok(())
+    }
+
+    async fn feeds(&self) -> anyhow::Result<()> {
+        let Some(file) = &self.config.feeds.file else { return Ok(()) };
+        let agent = self
+            .config
+            .feeds
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| concat!("marketdesk/", env!("CARGO_PKG_VERSION")).to_owned());
+        let summary = marketdesk_newsroom::ingest_feeds(
+            &self.store,
+            Some(file),
+            &[],
+            &agent,
+            Timestamp::now(),
+        )
+        .await?;
+        if summary.new_items > 0 {
+            tracing::info!(%summary, "feeds");
+            self.write().await?;
+        }
+        Ok(())
+    }
+
+    async fn newsletter(&self) -> anyhow::Result<()> {
+        let Some(n) = &self.newsletter else { return Ok(()) };
+        let now = Timestamp::now();
+        let local = eastern(now);
+        let send_at = self.config.newsletter.send_at()?;
+        if local.time() < send_at {
+            return Ok(());
+        }
+        // Each day from `send_at` the day's issue, and the week's (an ISO week, so it first goes
+        // out on Monday); later runs reach only those who have not had them yet.
+        for cadence in Cadence::ALL {
+            let report = n.send(cadence, now, false).await?;
+            if report.recipients > 0 {
+                tracing::info!(
+                    cadence = cadence.as_str(),
+                    sent = report.sent,
+                    failed = report.failed,
+                    "newsletter"
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Waits for Ctrl-C or SIGTERM, then says so on `tx`.
+async fn signals(tx: watch::Sender<bool>) {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("stopping: finishing the job in flight");
+    let _ = tx.send(true);
+}
+
+/// `marketdesk run [--addr A | --no-serve]`.
+pub(crate) async fn run(
+    store: Store,
+    config: Config,
+    opts: RunOptions,
+) -> anyhow::Result<ExitCode> {
+    let config = Arc::new(config);
+    let (tx, mut shutdown) = watch::channel(false);
+    tokio::spawn(signals(tx));
+    let mut site = crate::newsletter::site_options(&store, &config).await?;
+    let metrics = marketdesk_web::Metrics::default();
+    site.metrics = metrics.clone();
+    if let (None, Some(addr)) = (&site.base_url, opts.addr) {
+        site.base_url = Some(format!("http://{addr}"));
+    }
+    let newsletter = if site.mail.smtp.is_some() {
+        Some(marketdesk_web::newsletter(store.clone(), &site)?)
+    } else {
+        tracing::warn!("no SMTP server (MARKETDESK_SMTP_URL): the newsletter job does nothing");
+        None
+    };
+    if opts.edgar.is_none() {
+        tracing::warn!(
+            "no EDGAR User-Agent ([edgar] user_agent or MARKETDESK_EDGAR_USER_AGENT): EDGAR is not polled"
+        );
+    }
+    let runner = Runner {
+        store: store.clone(),
+        config: Arc::clone(&config),
+        holder: holder(),
+        edgar: opts.edgar,
+        newsletter,
+        metrics,
+        shutdown: shutdown.clone(),
+    };
+    let web = opts.addr.map(|addr| {
+        let (store, site) = (store.clone(), site.clone());
+        tokio::spawn(async move { marketdesk_web::serve(store, addr, site).await })
+    });
+    tracing::info!(holder = %runner.holder, "newsroom running");
+    let jobs = [Job::EdgarCurrent, Job::EdgarIndex, Job::Feeds, Job::Newsletter];
+    let start = tokio::time::Instant::now();
+    let mut due = [start; 4];
+    loop {
+        let (i, next) = due
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, t)| **t)
+            .map(|(i, t)| (i, *t))
+            .context("no jobs")?;
+        tokio::select! {
+            () = tokio::time::sleep_until(next) => {},
+            _ = shutdown.changed() => break,
+        }
+        if runner.stopping() {
+            break;
+        }
+        let job = jobs[i];
+        if let Err(e) = runner.tick(job).await {
+            tracing::error!(job = job.name(), "job failed: {e:#}");
+        }
+        due[i] = tokio::time::Instant::now() + runner.every(job);
+    }
+    if let Some(web) = web {
+        // serve stops on the same signal; wait for its requests in flight.
+        match tokio::time::timeout(Duration::from_secs(15), web).await {
+            Ok(Ok(Err(e))) => tracing::error!("the site stopped with an error: {e}"),
+            Ok(_) => {}
+            Err(_) => tracing::warn!("the site did not stop within 15 s"),
+        }
+    }
+    store.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn current_feed_links_give_filing_paths() {
+        assert_eq!(
+            filing_path("https://www.sec.gov/Archives/edgar/data/1318605/000110465925012345/0001104659-25-012345-index.htm").as_deref(),
+            Some("Archives/edgar/data/1318605/000110465925012345/0001104659-25-012345.txt")
+        );
+        assert_eq!(filing_path("https://www.sec.gov/cgi-bin/browse-edgar?action=getcompany"), None);
+        assert_eq!(filing_path("https://www.sec.gov/Archives/edgar/data/x/1/2-index.htm"), None);
+    }
+}
