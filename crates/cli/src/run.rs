@@ -264,23 +264,7 @@ impl Runner {
 
 /// Waits for Ctrl-C or SIGTERM, then says so on `tx`.
 async fn signals(tx: watch::Sender<bool>) {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
+    marketdesk_web::shutdown_signal().await;
     tracing::info!("stopping: finishing the job in flight");
     let _ = tx.send(true);
 }

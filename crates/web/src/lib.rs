@@ -326,8 +326,8 @@ pub async fn serve(store: Store, addr: SocketAddr, mut options: SiteOptions) -> 
     served
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C, or SIGTERM on Unix: what `serve` stops on (and `marketdesk run`).
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
