@@ -394,6 +394,193 @@ pub(crate) async fn newsletter(
     Ok(ExitCode::SUCCESS)
 }
 
+/// A loopback server replaying EDGAR: the current-filings feed lists the filings released so
+/// far (`release` adds one), and each filing's text is served at its archive path.
+struct EdgarReplay {
+    url: String,
+    listed: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+impl EdgarReplay {
+    fn start(files: std::collections::HashMap<String, Vec<u8>>) -> anyhow::Result<Self> {
+        use std::io::{BufRead, BufReader, Write};
+        let listener =
+            std::net::TcpListener::bind("127.0.0.1:0").context("binding the replay server")?;
+        let url = format!("http://{}/", listener.local_addr()?);
+        let listed: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>> = Default::default();
+        let (feed_of, files) = (listed.clone(), std::sync::Arc::new(files));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (listed, files) = (feed_of.clone(), files.clone());
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(&stream);
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).is_err() {
+                        return;
+                    }
+                    let path = line
+                        .split_whitespace()
+                        .nth(1)
+                        .unwrap_or("/")
+                        .trim_start_matches('/')
+                        .to_owned();
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).map_or(true, |n| n == 0) || h.trim().is_empty()
+                        {
+                            break;
+                        }
+                    }
+                    let body =
+                        if path.starts_with("cgi-bin/browse-edgar") && path.contains("type=4&") {
+                            let entries = listed.lock().map(|l| l.clone()).unwrap_or_default();
+                            Some(current_feed(&entries).into_bytes())
+                        } else {
+                            files.get(&path).cloned()
+                        };
+                    let mut out = &stream;
+                    let _ = match body {
+                        Some(b) => write!(
+                            out,
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            b.len()
+                        )
+                        .and_then(|()| out.write_all(&b)),
+                        None => write!(
+                            out,
+                            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                        ),
+                    };
+                });
+            }
+        });
+        Ok(EdgarReplay { url, listed })
+    }
+
+    /// Lists a filing in the current feed from now on.
+    fn release(&self, cik: &str, accession: &str) {
+        if let Ok(mut l) = self.listed.lock() {
+            l.push((cik.to_owned(), accession.to_owned()));
+        }
+    }
+}
+
+/// EDGAR's current-filings Atom feed listing `entries` (CIK, accession).
+fn current_feed(entries: &[(String, String)]) -> String {
+    let mut feed = String::from(
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" ?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>Latest Filings</title>\n",
+    );
+    for (cik, accession) in entries.iter().rev() {
+        let folder = accession.replace('-', "");
+        feed.push_str(&format!(
+            "<entry><title>4 - ({cik})</title><link rel=\"alternate\" type=\"text/html\" \
+             href=\"https://www.sec.gov/Archives/edgar/data/{cik}/{folder}/{accession}-index.htm\"/>\
+             <id>urn:tag:sec.gov,2008:accession-number={accession}</id><updated>2026-12-07T10:00:00-05:00</updated></entry>\n"
+        ));
+    }
+    feed.push_str("</feed>\n");
+    feed
+}
+
+/// Filing-to-article latency: `marketdesk run` (this binary, a fresh store) against a replay
+/// of EDGAR; each sample releases one filing in the current feed and times until its
+/// article is listed by the site's JSON Feed.
+pub(crate) async fn latency(data: &std::path::Path, poll_secs: u64) -> anyhow::Result<ExitCode> {
+    // Filings each of whose signals the writer covers at the default threshold, one article
+    // apiece (issuer CIK, accession); bare XML documents are served as EDGAR serves the
+    // submission, at the accession's path.
+    let samples = [
+        ("form4_ABCL_0000899243-20-034355.xml", "1703057", "0000899243-20-034355"),
+        ("form4_GOOG_0001127602-15-028697.xml", "1288776", "0001127602-15-028697"),
+        ("form4_GOOG_0001209191-22-024552.xml", "1652044", "0001209191-22-024552"),
+        ("form4_SCTY_0001288257-12-000028.xml", "1408356", "0001288257-12-000028"),
+        ("form4_TSLA_0001494730-11-000006.xml", "1318605", "0001494730-11-000006"),
+        ("form4_TSLA_0001494730-20-000001.xml", "1318605", "0001494730-20-000001"),
+        ("form4_TSLA_0000899243-22-035394.txt", "1318605", "0000899243-22-035394"),
+    ];
+    let mut files = std::collections::HashMap::new();
+    for (file, cik, accession) in samples {
+        let bytes = std::fs::read(data.join("edgar/ownership").join(file))
+            .with_context(|| format!("reading {file}"))?;
+        files.insert(
+            format!("Archives/edgar/data/{cik}/{}/{accession}.txt", accession.replace('-', "")),
+            bytes,
+        );
+    }
+    let replay = EdgarReplay::start(files)?;
+    let dir = tempfile::tempdir().context("creating a temporary directory")?;
+    let db = dir.path().join("latency.db");
+    let config = dir.path().join("marketdesk.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[edgar]\nuser_agent = \"marketdesk bench bench@example.com\"\nbase_url = \"{}\"\n\n\
+             [run]\nedgar_current_secs = {poll_secs}\nedgar_index_minutes = 600\nfeeds_minutes = 600\n",
+            replay.url
+        ),
+    )?;
+    let exe = std::env::current_exe().context("finding this binary")?;
+    let db_arg = db.display().to_string();
+    let loaded =
+        std::process::Command::new(&exe).args(["--db", &db_arg, "reference", "load"]).output()?;
+    anyhow::ensure!(loaded.status.success(), "reference load failed");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut child = std::process::Command::new(&exe)
+        .args(["--db", &db_arg, "--config", &config.display().to_string(), "run", "--addr", &addr])
+        .env_remove("MARKETDESK_SMTP_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .context("starting marketdesk run")?;
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(5)).build()?;
+    let feed_url = format!("http://{addr}/feed.json");
+    let articles = |client: reqwest::Client, url: String| async move {
+        let body = client.get(&url).send().await.ok()?.text().await.ok()?;
+        let json: serde_json::Value = serde_json::from_str(&body).ok()?;
+        json["items"].as_array().map(Vec::len)
+    };
+    let ready = Instant::now();
+    while articles(client.clone(), feed_url.clone()).await.is_none() {
+        anyhow::ensure!(ready.elapsed() < Duration::from_secs(60), "the site did not come up");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut seen = 0;
+    let mut secs = Vec::new();
+    for (file, cik, accession) in samples {
+        replay.release(cik, accession);
+        let released = Instant::now();
+        loop {
+            let n = articles(client.clone(), feed_url.clone()).await.unwrap_or(seen);
+            if n > seen {
+                seen = n;
+                break;
+            }
+            anyhow::ensure!(
+                released.elapsed() < Duration::from_secs(180),
+                "{file}: no article after 180 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let took = released.elapsed().as_secs_f64();
+        say!(
+            "latency: {file} ({accession}): listed in the current feed -> article on the site in {took:.1} s"
+        );
+        secs.push(took);
+    }
+    let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let _ = child.wait();
+    secs.sort_by(f64::total_cmp);
+    say!(
+        "latency over {} filings with the current feed polled every {poll_secs} s: min {:.1} s, median {:.1} s, max {:.1} s",
+        secs.len(),
+        secs[0],
+        secs[secs.len() / 2],
+        secs[secs.len() - 1]
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -431,6 +431,14 @@ pub(crate) enum BenchCommand {
         /// Feed files or directories to replicate [default: fixtures/feeds].
         paths: Vec<PathBuf>,
     },
+    /// Filing-to-article latency: `marketdesk run` against a loopback replay of EDGAR's
+    /// current-filings feed; each sample lists one filing and times until its article is on
+    /// the site.
+    Latency {
+        /// Seconds between current-feed polls (`[run] edgar_current_secs`).
+        #[arg(long, default_value_t = 20)]
+        poll_secs: u64,
+    },
     /// Send one digest to N subscribers through an SMTP server (a fresh store with the sample
     /// data, N confirmed subscribers); reports messages per second and peak memory.
     Newsletter {
