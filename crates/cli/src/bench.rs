@@ -547,7 +547,11 @@ pub(crate) async fn latency(data: &std::path::Path, poll_secs: u64) -> anyhow::R
     }
     let mut seen = 0;
     let mut secs = Vec::new();
-    for (file, cik, accession) in samples {
+    for (i, (file, cik, accession)) in samples.iter().enumerate() {
+        // Releases spread over the poll cycle (a filing lands at any moment between two polls),
+        // not locked to just after the last poll.
+        let phase = (i * 3 % samples.len()) as f64 / samples.len() as f64;
+        tokio::time::sleep(Duration::from_secs_f64(phase * poll_secs as f64)).await;
         replay.release(cik, accession);
         let released = Instant::now();
         loop {

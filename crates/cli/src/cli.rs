@@ -17,12 +17,26 @@ pub(crate) struct Cli {
     #[arg(long, global = true, env = "MARKETDESK_CONFIG")]
     pub(crate) config: Option<PathBuf>,
 
-    /// More logging on stderr (-v info, -vv debug); RUST_LOG overrides.
+    /// More logging on stderr (-v info, -vv debug; `run` and `serve` log info by default);
+    /// RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub(crate) verbose: u8,
 
+    /// Log lines as plain text or as JSON objects (one per line, for log collectors).
+    #[arg(long, global = true, env = "MARKETDESK_LOG_FORMAT", value_enum, default_value = "text")]
+    pub(crate) log_format: LogFormat,
+
     #[command(subcommand)]
     pub(crate) command: Command,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum LogFormat {
+    /// For people.
+    Text,
+    /// One JSON object per line: timestamp, level, target, fields, span.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

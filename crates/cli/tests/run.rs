@@ -172,3 +172,27 @@ fn two_runs_over_one_store_ingest_each_filing_once_and_send_each_digest_once() {
     assert_eq!(to.len(), readers.len());
     assert!(err_a.contains("newsroom running") && err_b.contains("newsroom running"));
 }
+
+#[test]
+fn logs_can_be_json_lines_for_collectors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("md.db");
+    let out = marketdesk(&db)
+        .args(["--log-format", "json", "-vv", "reference", "load"])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<serde_json::Value> = err
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    assert!(!lines.is_empty(), "{err}");
+    for l in &lines {
+        assert!(
+            l["timestamp"].is_string() && l["level"].is_string() && l["target"].is_string(),
+            "{l}"
+        );
+    }
+}
