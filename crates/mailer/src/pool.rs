@@ -36,6 +36,9 @@ pub(crate) enum Failure {
     Smtp(lettre::transport::smtp::Error),
     /// Connecting, or a timeout.
     Io(std::io::Error),
+    /// Connecting or logging in was refused: the server (or our credentials), not this
+    /// message, so never a permanent failure of the message.
+    Connect(lettre::transport::smtp::Error),
 }
 
 impl Failure {
@@ -45,7 +48,7 @@ impl Failure {
 
     pub(crate) fn code(&self) -> Option<String> {
         match self {
-            Failure::Smtp(e) => e.status().map(|c| c.to_string()),
+            Failure::Smtp(e) | Failure::Connect(e) => e.status().map(|c| c.to_string()),
             Failure::Io(_) => None,
         }
     }
@@ -56,6 +59,7 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Smtp(e) => write!(f, "{e}"),
             Failure::Io(e) => write!(f, "connection error: {e}"),
+            Failure::Connect(e) => write!(f, "connecting or logging in: {e}"),
         }
     }
 }
@@ -90,8 +94,9 @@ impl Pool {
         let result = match tokio::time::timeout(TIMEOUT, conn.send(envelope, bytes)).await {
             Ok(r) => r.map(|_| ()).map_err(Failure::from),
             Err(_) => {
-                // Mid-transaction: the connection cannot be reused.
-                conn.abort().await;
+                // Mid-transaction: the connection cannot be reused (dropped, not QUIT: the
+                // server is not answering).
+                drop(conn);
                 return Err(timed_out("sending the message"));
             }
         };
@@ -103,18 +108,28 @@ impl Pool {
     }
 
     async fn take(&self) -> Result<AsyncSmtpConnection, Failure> {
-        loop {
-            let next = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner).pop();
-            match next {
-                Some((conn, since)) if since.elapsed() < MAX_IDLE && !conn.has_broken() => {
-                    return Ok(conn);
-                }
-                Some((mut stale, _)) => stale.abort().await,
-                None => break,
-            }
+        let (fresh, stale) = {
+            let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            // Every connection idle too long goes, not just the one at hand, so a burst's extra
+            // connections do not linger half-closed.
+            let (keep, stale): (Vec<_>, Vec<_>) = std::mem::take(&mut *idle)
+                .into_iter()
+                .partition(|(c, since)| since.elapsed() < MAX_IDLE && !c.has_broken());
+            *idle = keep;
+            (idle.pop(), stale)
+        };
+        for (mut conn, _) in stale {
+            // QUIT politely, but never wait long on a server that went away.
+            let _ = tokio::time::timeout(Duration::from_secs(2), conn.abort()).await;
+        }
+        if let Some((conn, _)) = fresh {
+            return Ok(conn);
         }
         match tokio::time::timeout(TIMEOUT, self.connect()).await {
-            Ok(r) => r,
+            Ok(r) => r.map_err(|e| match e {
+                Failure::Smtp(e) => Failure::Connect(e),
+                other => other,
+            }),
             Err(_) => Err(timed_out("connecting to the SMTP server")),
         }
     }

@@ -349,7 +349,8 @@ fn key_date_line(d: &KeyDateRecord) -> KeyDateLine {
         time,
         title: d.summary.clone(),
         note: d.tentative.then(|| "tentative".to_owned()),
-        url: d.url.clone(),
+        // Calendars come from anywhere: only web links go into the mail.
+        url: d.url.clone().filter(|u| u.starts_with("https://") || u.starts_with("http://")),
     }
 }
 

@@ -32,7 +32,7 @@ use jiff::Timestamp;
 use marketdesk_mailer::{Dkim, Mailer, TextMail};
 use marketdesk_store::{
     BounceKind, BounceOutcome, Cadence, ConfirmOutcome, ConfirmationLimits, ConfirmationRecord,
-    Issue, IssueRecord, SignupOutcome, Store, SubscriberRecord,
+    Issue, IssueRecord, SignupOutcome, Store, SubscriberRecord, SubscriberStatus,
 };
 use serde::Deserialize;
 
@@ -213,6 +213,9 @@ pub fn valid_email(s: &str) -> Option<String> {
     ok.then(|| s.to_owned())
 }
 
+/// Instances made by this process, so each has its own name.
+static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 struct Inner {
     store: Store,
     options: Options,
@@ -222,6 +225,8 @@ struct Inner {
     /// The site's host, for Message-IDs and List-Id.
     host: String,
     clock: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    /// Names this instance's claims on the send log and its lease on confirmation mails.
+    instance: String,
 }
 
 /// The newsletter over a store. Cheap to clone.
@@ -249,15 +254,11 @@ impl Newsletter {
         dkim: Option<Dkim>,
     ) -> Self {
         options.base_url = options.base_url.trim_end_matches('/').to_owned();
-        let host = options
-            .base_url
-            .split_once("://")
-            .map_or(options.base_url.as_str(), |(_, rest)| rest)
-            .split(['/', ':'])
-            .next()
-            .filter(|h| !h.is_empty())
-            .unwrap_or("localhost")
-            .to_owned();
+        // Message-IDs and List-Id want a domain; an IPv6 literal keeps its brackets.
+        let host = url::Url::parse(&options.base_url)
+            .ok()
+            .and_then(|u| u.host().map(|h| h.to_string()))
+            .unwrap_or_else(|| "localhost".to_owned());
         Newsletter {
             inner: Arc::new(Inner {
                 store,
@@ -267,6 +268,12 @@ impl Newsletter {
                 dkim: dkim.map(Arc::new),
                 host,
                 clock: Arc::new(Timestamp::now),
+                instance: format!(
+                    "{}-{}-{}",
+                    std::process::id(),
+                    Timestamp::now().as_nanosecond(),
+                    INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+                ),
             }),
         }
     }
@@ -281,6 +288,7 @@ impl Newsletter {
             dkim: arc.dkim.clone(),
             host: arc.host.clone(),
             clock: Arc::clone(&arc.clock),
+            instance: arc.instance.clone(),
         });
         Newsletter { inner: Arc::new(Inner { clock: Arc::new(clock), ..inner }) }
     }
@@ -330,6 +338,17 @@ impl Newsletter {
             Err(TokenError::Expired) => return Ok(Confirmation::Expired),
             Err(TokenError::Invalid) => return Ok(Confirmation::Invalid),
         };
+        // A link older than the subscriber's last change (an unsubscribe, a newer confirmation)
+        // must not undo it: an old mail reopened, or a scanner following links again.
+        if let Some(sub) = self.inner.store.subscriber(t.subscriber).await?
+            && sub.updated_at.as_second() > t.issued.as_second()
+        {
+            return Ok(match sub.status {
+                SubscriberStatus::Confirmed => Confirmation::Already(sub),
+                SubscriberStatus::Suppressed => Confirmation::Suppressed,
+                _ => Confirmation::Expired,
+            });
+        }
         let outcome = self.inner.store.confirm_subscriber(t.subscriber, t.cadence, now).await?;
         let Some(sub) = self.inner.store.subscriber(t.subscriber).await? else {
             return Ok(Confirmation::Invalid);

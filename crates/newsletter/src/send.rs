@@ -61,7 +61,10 @@ struct Pace {
 
 impl Pace {
     fn new(per_second: Option<f64>) -> Self {
-        let every = per_second.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r));
+        // Below one mail an hour is no rate anyone means; it also keeps the interval finite.
+        let every = per_second
+            .filter(|r| *r > 0.0)
+            .map(|r| Duration::from_secs_f64(1.0 / r.max(1.0 / 3600.0)));
         Pace { every, next: Instant::now() }
     }
 
@@ -207,15 +210,25 @@ impl Newsletter {
         // them.
         let mut tasks: Vec<JoinHandle<Result<SendResult>>> = Vec::new();
         let mut after = 0;
+        // Claims last long enough for a batch at the configured rate (and at least 10 minutes).
+        let claim_secs = match self.inner.options.rate {
+            Some(r) if r > 0.0 => (2.0 * f64::from(BATCH) / r).max(600.0) as i64,
+            _ => 600,
+        };
+        let mut batches = 0u64;
         loop {
-            let batch = store.pending_sends(issue.id, after, BATCH).await?;
+            batches += 1;
+            let claim = format!("{}-{}-{batches}", self.inner.instance, issue.id);
+            let at = self.clock();
+            let until = at.as_second().saturating_add(claim_secs);
+            let batch = store.claim_sends(issue.id, after, BATCH, &claim, at, until).await?;
             let Some(last) = batch.last() else { break };
             after = last.subscriber_id;
             for p in batch {
                 if failing.load(Ordering::Relaxed) >= give_up_after {
                     report.stopped = Some(format!(
-                        "{give_up_after} mails in a row failed transiently; the SMTP server seems \
-                         down: the rest stay pending for the next run"
+                        "{give_up_after} mails in a row failed; the SMTP server seems down or \
+                         refusing: the rest stay pending for the next run"
                     ));
                     break;
                 }
@@ -236,10 +249,10 @@ impl Newsletter {
                     let _permit = permit;
                     let result =
                         me.send_one(&mailer, &issue, p.subscriber_id, &p.email, p.attempts).await;
+                    // Any failure counts: a server refusing every message (relaying denied) is
+                    // as broken as one not answering.
                     match &result {
-                        SendResult::Failed { give_up: false, .. } => {
-                            failing.fetch_add(1, Ordering::Relaxed)
-                        }
+                        SendResult::Failed { .. } => failing.fetch_add(1, Ordering::Relaxed),
                         _ => failing.swap(0, Ordering::Relaxed),
                     };
                     me.inner
@@ -296,8 +309,15 @@ impl Newsletter {
                 self.inner.store.pending_confirmations(u32::MAX).await?.len() as u64,
             ));
         };
+        // One sender at a time across every process over the store (each web node runs one).
+        let store = &self.inner.store;
+        let lease = "newsletter-confirmations";
+        let ttl = Duration::from_secs(300);
+        if !store.try_lease(lease, &self.inner.instance, ttl, self.clock()).await? {
+            return Ok((0, 0, 0));
+        }
         let (mut sent, mut failed, mut pending) = (0, 0, 0);
-        for c in self.inner.store.pending_confirmations(500).await? {
+        for c in store.pending_confirmations(500).await? {
             let result = match self.confirmation_mail(&c).build() {
                 Ok(m) => {
                     result_of(mailer.send(&m).await, c.attempts, self.inner.options.max_attempts)
@@ -312,8 +332,9 @@ impl Newsletter {
             if let SendResult::Failed { error, .. } = &result {
                 tracing::warn!(confirmation = c.id, "confirmation mail: {error}");
             }
-            self.inner.store.finish_confirmation(c.id, &result, self.clock()).await?;
+            store.finish_confirmation(c.id, &result, self.clock()).await?;
         }
+        store.release_lease(lease, &self.inner.instance).await?;
         Ok((sent, failed, pending))
     }
 }

@@ -339,7 +339,7 @@ pub struct PendingSend {
 /// How an issue's send log stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct SendCounts {
-    /// Still to send.
+    /// Still to send (including mails being sent now).
     pub pending: u64,
     /// Accepted by the SMTP server.
     pub sent: u64,
@@ -451,13 +451,6 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let sub = subscriber(&row)?;
-        match sub.status {
-            SubscriberStatus::Suppressed => return Ok(SignupOutcome::Suppressed),
-            SubscriberStatus::Confirmed if sub.cadence == cadence => {
-                return Ok(SignupOutcome::AlreadyConfirmed);
-            }
-            _ => {}
-        }
         let since = at.as_second().saturating_sub(secs(limits.window));
         let by_network: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM newsletter_confirmations WHERE ip_hash = $1 AND created_s > $2",
@@ -466,8 +459,17 @@ impl Store {
         .bind(since)
         .fetch_one(&mut *tx)
         .await?;
+        // Before anything about the address: the answer to a limited network must not depend on
+        // whether the address is subscribed.
         if by_network >= i64::from(limits.per_network) {
             return Ok(SignupOutcome::NetworkLimited);
+        }
+        match sub.status {
+            SubscriberStatus::Suppressed => return Ok(SignupOutcome::Suppressed),
+            SubscriberStatus::Confirmed if sub.cadence == cadence => {
+                return Ok(SignupOutcome::AlreadyConfirmed);
+            }
+            _ => {}
         }
         let by_address: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM newsletter_confirmations \
@@ -797,22 +799,45 @@ impl Store {
         Ok(u64::try_from(n).unwrap_or(0))
     }
 
-    /// Pending sends of an issue after subscriber `after`, in subscriber order, at most `limit`.
-    pub async fn pending_sends(
+    /// Claims for `claim` (unique to the caller) the next pending sends of an issue after
+    /// subscriber `after`, in subscriber order, at most `limit`, until `until` (Unix seconds):
+    /// they become 'sending' and no other sender takes them before the claim expires. Rows
+    /// claimed by a sender that expired are taken over. One statement, so two senders never
+    /// claim the same row.
+    pub async fn claim_sends(
         &self,
         issue_id: i64,
         after: i64,
         limit: u32,
+        claim: &str,
+        at: Timestamp,
+        until: i64,
     ) -> Result<Vec<PendingSend>> {
+        sqlx::query(
+            "UPDATE newsletter_sends SET status = 'sending', claim = $1, claim_until = $2 \
+             WHERE issue_id = $3 AND subscriber_id IN ( \
+               SELECT subscriber_id FROM newsletter_sends WHERE issue_id = $3 \
+                 AND subscriber_id > $4 \
+                 AND (status = 'pending' OR (status = 'sending' AND claim_until < $5)) \
+               ORDER BY subscriber_id LIMIT $6) \
+               AND (status = 'pending' OR (status = 'sending' AND claim_until < $5))",
+        )
+        .bind(claim)
+        .bind(until)
+        .bind(issue_id)
+        .bind(after)
+        .bind(at.as_second())
+        .bind(i64::from(limit))
+        .execute(&self.pool)
+        .await?;
         let rows = sqlx::query(
             "SELECT n.subscriber_id, s.email, s.status, n.attempts FROM newsletter_sends n \
              JOIN subscribers s ON s.id = n.subscriber_id \
-             WHERE n.issue_id = $1 AND n.status = 'pending' AND n.subscriber_id > $2 \
-             ORDER BY n.subscriber_id LIMIT $3",
+             WHERE n.issue_id = $1 AND n.status = 'sending' AND n.claim = $2 \
+             ORDER BY n.subscriber_id",
         )
         .bind(issue_id)
-        .bind(after)
-        .bind(i64::from(limit))
+        .bind(claim)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
@@ -845,8 +870,9 @@ impl Store {
         };
         sqlx::query(
             "UPDATE newsletter_sends SET status = $1, error = $2, attempts = attempts + $3, \
-             updated_at = $4, sent_at = CASE WHEN $1 = 'sent' THEN $4 END \
-             WHERE issue_id = $5 AND subscriber_id = $6 AND status = 'pending'",
+             updated_at = $4, sent_at = CASE WHEN $1 = 'sent' THEN $4 END, claim = NULL, \
+             claim_until = NULL \
+             WHERE issue_id = $5 AND subscriber_id = $6 AND status IN ('pending', 'sending')",
         )
         .bind(status)
         .bind(error)
@@ -871,7 +897,7 @@ impl Store {
         for (status, n) in rows {
             let n = u64::try_from(n).unwrap_or(0);
             match status.as_str() {
-                "pending" => c.pending = n,
+                "pending" | "sending" => c.pending += n,
                 "sent" => c.sent = n,
                 "failed" => c.failed = n,
                 "skipped" => c.skipped = n,

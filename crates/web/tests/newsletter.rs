@@ -251,6 +251,13 @@ async fn sign_up_confirm_receive_an_issue_and_unsubscribe_in_one_click() {
         store.subscriber(sub.id).await.expect("store").expect("there").status,
         SubscriberStatus::Unsubscribed
     );
+    // The old confirmation link, reopened, does not undo the unsubscribe.
+    let reopened = get(&site, &confirm).await;
+    assert_eq!(reopened.status, StatusCode::GONE, "{}", reopened.body);
+    assert_eq!(
+        store.subscriber(sub.id).await.expect("store").expect("there").status,
+        SubscriberStatus::Unsubscribed
+    );
     // Changed their mind: signing up again takes a new confirmation, then mail resumes.
     let res =
         sign_up(&site, &clock, "/newsletter", "ann@example.com", "daily", [10, 0, 0, 2]).await;
@@ -352,6 +359,10 @@ async fn stale_forged_hasty_and_abusive_sign_ups_are_refused() {
     }
     assert_eq!(refused, 2);
     assert_eq!(confirm_all(&site).await, 10);
+    // A limited network learns nothing about an address: subscribed or not, the same 429.
+    let known =
+        sign_up(&site, &clock, "/newsletter", "n0@example.com", "daily", [10, 0, 0, 8]).await;
+    assert_eq!(known.status, StatusCode::TOO_MANY_REQUESTS);
 
     // Stale and forged confirmation links; an expired one offers the form again.
     let confirm = latest_confirmation(&sink, "victim@example.com");
@@ -477,4 +488,30 @@ async fn an_interrupted_send_resumes_without_repeating_or_skipping_anyone() {
     to.sort();
     to.dedup();
     assert_eq!(to.len(), 40, "nobody skipped");
+}
+
+#[tokio::test]
+async fn two_senders_at_once_mail_each_subscriber_once() {
+    let sink = SmtpSink::start();
+    let clock = HandClock::new();
+    let opts = site_options(&clock, Some(sink.config()));
+    let TestSite { site: _site, store, _dir } = site_with(opts.clone()).await;
+    let list: Vec<(String, Cadence)> =
+        (0..60).map(|i| (format!("twice{i:02}@example.com"), Cadence::Daily)).collect();
+    store.import_subscribers(&list, clock.now()).await.expect("import");
+    clock.advance(3600);
+    // Two newsletters over one store, as two `run` processes (or `newsletter send` beside one)
+    // would be.
+    let a = marketdesk_web::newsletter(store.clone(), &opts).expect("a");
+    let b = marketdesk_web::newsletter(store.clone(), &opts).expect("b");
+    let at = clock.now();
+    let (ra, rb) =
+        tokio::join!(a.send(Cadence::Daily, at, false), b.send(Cadence::Daily, at, false));
+    let (ra, rb) = (ra.expect("a sends"), rb.expect("b sends"));
+    assert_eq!(ra.sent + rb.sent, 60, "{ra:?} {rb:?}");
+    let mut to: Vec<String> = sink.messages().iter().map(|m| m.header("to").to_owned()).collect();
+    assert_eq!(to.len(), 60);
+    to.sort();
+    to.dedup();
+    assert_eq!(to.len(), 60, "nobody twice");
 }
