@@ -12,9 +12,10 @@
 //!   daily issue, and in each week the weekly one, to whoever has not had it (the send log
 //!   makes a repeat harmless, the lease makes it single).
 //!
-//! The website is served alongside. SIGTERM or Ctrl-C stops taking new jobs, lets the job in
-//! flight finish (its work is committed as it goes, so a harder stop loses nothing either:
-//! the next start resumes from the store), releases the leases and stops the site.
+//! Jobs run on their own tasks, side by side. The website is served alongside. SIGTERM or
+//! Ctrl-C stops taking new jobs and gives those in flight 30 s before abandoning them (their
+//! work is committed as it goes, so nothing is lost: the next start resumes from the store),
+//! and stops the site.
 
 use std::{process::ExitCode, sync::Arc, time::Duration};
 
@@ -295,7 +296,7 @@ pub(crate) async fn run(
             "no EDGAR User-Agent ([edgar] user_agent or MARKETDESK_EDGAR_USER_AGENT): EDGAR is not polled"
         );
     }
-    let runner = Runner {
+    let runner = Arc::new(Runner {
         store: store.clone(),
         config: Arc::clone(&config),
         holder: holder(),
@@ -303,7 +304,7 @@ pub(crate) async fn run(
         newsletter,
         metrics,
         shutdown: shutdown.clone(),
-    };
+    });
     let web = opts.addr.map(|addr| {
         let (store, site) = (store.clone(), site.clone());
         tokio::spawn(async move { marketdesk_web::serve(store, addr, site).await })
@@ -312,6 +313,9 @@ pub(crate) async fn run(
     let jobs = [Job::EdgarCurrent, Job::EdgarIndex, Job::Feeds, Job::Newsletter];
     let start = tokio::time::Instant::now();
     let mut due = [start; 4];
+    // Each job on its own task, so a long pass (an issue to many subscribers) holds up no
+    // other job (EDGAR keeps being polled); a job still at it when due again is skipped.
+    let mut running: [Option<tokio::task::JoinHandle<()>>; 4] = Default::default();
     loop {
         let (i, next) = due
             .iter()
@@ -327,10 +331,25 @@ pub(crate) async fn run(
             break;
         }
         let job = jobs[i];
-        if let Err(e) = runner.tick(job).await {
-            tracing::error!(job = job.name(), "job failed: {e:#}");
-        }
         due[i] = tokio::time::Instant::now() + runner.every(job);
+        if running[i].as_ref().is_some_and(|h| !h.is_finished()) {
+            continue;
+        }
+        let r = Arc::clone(&runner);
+        running[i] = Some(tokio::spawn(async move {
+            if let Err(e) = r.tick(job).await {
+                tracing::error!(job = job.name(), "job failed: {e:#}");
+            }
+        }));
+    }
+    // Jobs in flight finish (each commits as it goes); one that takes too long is abandoned:
+    // what it did is stored, and its claims and lease expire for the next start.
+    for (job, task) in jobs.iter().zip(running) {
+        let Some(mut task) = task else { continue };
+        if tokio::time::timeout(Duration::from_secs(30), &mut task).await.is_err() {
+            tracing::warn!(job = job.name(), "still running 30 s after the stop: abandoned");
+            task.abort();
+        }
     }
     if let Some(web) = web {
         // serve stops on the same signal; wait for its requests in flight.
