@@ -419,7 +419,8 @@ impl Newsletter {
     /// The confirmation mail of a queued confirmation.
     pub fn confirmation_mail(&self, c: &ConfirmationRecord) -> TextMail {
         let o = &self.inner.options;
-        let token = self.inner.tokens.confirm(c.subscriber_id, c.cadence, c.created_at);
+        // The link's 48 hours count from when the mail goes out (it may wait out an outage).
+        let token = self.inner.tokens.confirm(c.subscriber_id, c.cadence, self.clock());
         let link = format!("{}/newsletter/confirm/{token}", o.base_url);
         let hours = o.confirm_ttl.as_secs() / 3600;
         let text = format!(
