@@ -205,6 +205,9 @@ pub(crate) struct WebConfig {
     pub(crate) comment_premoderate: bool,
     /// Comments containing one of these words wait for moderation.
     pub(crate) comment_words: Vec<String>,
+    /// Reverse proxies or load balancers (addresses or ranges such as `10.0.0.0/8`) whose
+    /// `X-Forwarded-For` names the client (env `MARKETDESK_TRUSTED_PROXIES`, comma-separated).
+    pub(crate) trusted_proxies: Vec<String>,
 }
 
 impl WebConfig {
@@ -223,7 +226,20 @@ impl WebConfig {
             comments.rate_per_ip = rate;
             comments.rate_per_article = rate;
         }
+        let proxies: Vec<String> = match env("MARKETDESK_TRUSTED_PROXIES") {
+            Some(list) => list.split(',').map(str::to_owned).collect(),
+            None => self.trusted_proxies.clone(),
+        };
+        let trusted_proxies = proxies
+            .iter()
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| p.parse::<marketdesk_web::Cidr>())
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|e| {
+                anyhow::anyhow!("MARKETDESK_TRUSTED_PROXIES / [web] trusted_proxies: {e}")
+            })?;
         Ok(marketdesk_web::SiteOptions {
+            trusted_proxies,
             base_url: env("MARKETDESK_BASE_URL").or_else(|| self.base_url.clone()),
             secret: env("MARKETDESK_SECRET")
                 .or_else(|| self.secret.clone())

@@ -14,7 +14,6 @@
 
 use std::{
     collections::{HashMap, VecDeque},
-    net::SocketAddr,
     str::FromStr,
     sync::{Arc, Mutex},
     time::Duration,
@@ -23,7 +22,7 @@ use std::{
 use askama::Template;
 use axum::{
     body::Body,
-    extract::{ConnectInfo, Path, Request, State},
+    extract::{Path, Request, State},
     http::{HeaderMap, HeaderValue, Response, StatusCode, header},
 };
 use jiff::Timestamp;
@@ -395,25 +394,6 @@ fn too_many(inner: &Inner, wait: u64) -> Response<Body> {
     res
 }
 
-/// The poster's network: the socket peer's address (`serve` records it), an IPv6 one cut to
-/// its /64 (one subscriber line holds a whole /64, so per-address limits count the line), else
-/// "unknown".
-pub(crate) fn client_ip(req: &Request) -> String {
-    let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>() else {
-        return "unknown".to_owned();
-    };
-    match addr.ip() {
-        std::net::IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
-            let s = v6.segments();
-            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-        }
-        std::net::IpAddr::V6(v6) => {
-            v6.to_ipv4_mapped().map_or_else(String::new, |v4| v4.to_string())
-        }
-        ip => ip.to_string(),
-    }
-}
-
 /// The body, or the answer when it is too large (413) or not a UTF-8 form (400).
 pub(crate) async fn read_form(
     inner: &Inner,
@@ -481,7 +461,7 @@ async fn post_inner(s: &S, slug: &str, req: Request) -> Result<Response<Body>> {
         return Ok(s.not_found().await);
     }
     let opts = &s.options.comments;
-    let ip = client_ip(&req);
+    let ip = crate::proxy::client_network(&req, &s.options.trusted_proxies);
     let form = match read_form(s, req).await {
         Ok(f) => f,
         Err(res) => return Ok(res),
@@ -807,7 +787,7 @@ pub(crate) async fn admin(State(s): State<S>, h: HeaderMap) -> Response<Body> {
 
 /// `POST /admin/login`.
 pub(crate) async fn login(State(s): State<S>, req: Request) -> Response<Body> {
-    let ip = client_ip(&req);
+    let ip = crate::proxy::client_network(&req, &s.options.trusted_proxies);
     let form = match read_form(&s, req).await {
         Ok(f) => f,
         Err(res) => return res,
@@ -918,22 +898,6 @@ mod tests {
         assert!("5".parse::<Rate>().is_err());
         assert!("0/min".parse::<Rate>().is_err());
         assert!("5/fortnight".parse::<Rate>().is_err());
-    }
-
-    #[test]
-    fn addresses_count_by_ipv4_address_or_ipv6_line() {
-        let ip = |a: &str| {
-            let mut req = Request::new(Body::empty());
-            let addr: SocketAddr = a.parse().expect("address");
-            req.extensions_mut().insert(ConnectInfo(addr));
-            client_ip(&req)
-        };
-        assert_eq!(ip("10.0.0.1:4000"), "10.0.0.1");
-        assert_eq!(ip("[2001:db8:1:2:3:4:5:6]:4000"), "2001:db8:1:2::/64");
-        assert_eq!(ip("[2001:db8:1:2:ffff::9]:4000"), ip("[2001:db8:1:2:3:4:5:6]:4000"));
-        assert_ne!(ip("[2001:db8:1:3::1]:4000"), ip("[2001:db8:1:2::1]:4000"));
-        assert_eq!(ip("[::ffff:10.0.0.1]:4000"), "10.0.0.1");
-        assert_eq!(client_ip(&Request::new(Body::empty())), "unknown");
     }
 
     #[test]

@@ -55,6 +55,7 @@ mod newsletter;
 mod notify;
 mod ops;
 mod pages;
+mod proxy;
 mod routes;
 mod views;
 
@@ -69,6 +70,7 @@ pub use error::{Error, Result};
 pub use marketdesk_mailer::{ConfigError as SmtpConfigError, SmtpConfig};
 pub use notify::{MailOptions, NotificationRun};
 pub use ops::Metrics;
+pub use proxy::Cidr;
 pub use views::sector_slug;
 
 /// Where "now" comes from: the system clock, or a fixed moment in tests.
@@ -136,6 +138,9 @@ pub struct SiteOptions {
     pub newsletter: NewsletterSettings,
     /// This process's metrics (`/metrics`); other parts of the process may register counters.
     pub metrics: Metrics,
+    /// Reverse proxies and load balancers whose `X-Forwarded-For` names the client (for
+    /// per-address limits and bans). Default: none, the socket's peer is the client.
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 /// The newsletter's settings as the site takes them. `site_name` and `base_url` of
@@ -187,6 +192,7 @@ impl Default for SiteOptions {
             mail: MailOptions::default(),
             newsletter: NewsletterSettings::default(),
             metrics: Metrics::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -32,7 +32,7 @@ use marketdesk_store::{Cadence, SignupOutcome, SubscriberStatus};
 use serde::Deserialize;
 
 use crate::{
-    comments::{bad_token, client_ip, constant_eq, field, read_form, refuse, see_other},
+    comments::{bad_token, constant_eq, field, read_form, refuse, see_other},
     pages::Layout,
     views::{Inner, html_response},
 };
@@ -154,7 +154,7 @@ pub(crate) async fn page(
 
 /// `POST /newsletter/subscribe`.
 pub(crate) async fn subscribe(State(s): State<S>, req: Request) -> Response<Body> {
-    let ip = client_ip(&req);
+    let ip = crate::proxy::client_network(&req, &s.options.trusted_proxies);
     let form = match read_form(&s, req).await {
         Ok(f) => f,
         Err(res) => return res,

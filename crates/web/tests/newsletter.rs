@@ -515,3 +515,53 @@ async fn two_senders_at_once_mail_each_subscriber_once() {
     to.dedup();
     assert_eq!(to.len(), 60, "nobody twice");
 }
+
+#[tokio::test]
+async fn behind_a_trusted_balancer_each_client_counts_for_itself() {
+    let sink = SmtpSink::start();
+    let clock = HandClock::new();
+    let mut opts = site_options(&clock, Some(sink.config()));
+    opts.trusted_proxies = vec!["10.0.0.0/8".parse().expect("cidr")];
+    let TestSite { site, store: _store, _dir } = site_with(opts).await;
+    // Twelve readers behind one balancer (10.0.0.250): none is refused, unlike twelve from one
+    // address (the abuse test above).
+    for i in 0..12 {
+        let page = get(&site, "/newsletter").await;
+        let (csrf, ts) = (input(&page.body, "csrf"), input(&page.body, "ts"));
+        clock.advance(3);
+        let f = form(&[
+            ("email", &format!("lb{i}@example.com")),
+            ("cadence", "daily"),
+            ("csrf", &csrf),
+            ("ts", &ts),
+            ("website", ""),
+        ]);
+        let mut req = post_req("/newsletter/subscribe", f, [10, 0, 0, 250]);
+        req.headers_mut().insert(
+            "x-forwarded-for",
+            format!("198.51.100.7, 203.0.113.{i}").parse().expect("header"),
+        );
+        assert_eq!(send(&site, req).await.status, StatusCode::SEE_OTHER, "reader {i}");
+    }
+    // A client-written address further left changes nothing: the balancer's entry counts.
+    let mut refused = 0;
+    for i in 0..12 {
+        let page = get(&site, "/newsletter").await;
+        let (csrf, ts) = (input(&page.body, "csrf"), input(&page.body, "ts"));
+        clock.advance(3);
+        let f = form(&[
+            ("email", &format!("spoof{i}@example.com")),
+            ("cadence", "daily"),
+            ("csrf", &csrf),
+            ("ts", &ts),
+            ("website", ""),
+        ]);
+        let mut req = post_req("/newsletter/subscribe", f, [10, 0, 0, 250]);
+        req.headers_mut().insert(
+            "x-forwarded-for",
+            format!("192.0.2.{i}, 203.0.113.99").parse().expect("header"),
+        );
+        refused += usize::from(send(&site, req).await.status == StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(refused, 2);
+}
