@@ -51,6 +51,8 @@ pub struct SendReport {
     pub seconds: f64,
     /// Why the run stopped before the end of the list, if it did (the rest stays pending).
     pub stopped: Option<String>,
+    /// Mails of earlier issues of the cadence, left unfinished by a run cut short, sent first.
+    pub earlier_sent: u64,
 }
 
 /// Spaces sends out to a rate.
@@ -181,16 +183,41 @@ impl Newsletter {
                 log,
                 seconds: started.elapsed().as_secs_f64(),
                 stopped: None,
+                earlier_sent: 0,
             });
         }
         let mailer = self.inner.mailer.clone().ok_or(crate::Error::NoSmtp)?;
+        // First, issues of this cadence a run left unfinished before its period turned (its
+        // subscribers still get it: nobody is skipped); then the current one.
+        let week_ago = now.checked_sub(jiff::SignedDuration::from_hours(24 * 7)).unwrap_or(now);
+        let current = crate::Period::current(cadence, now).label;
+        let mut earlier_sent = 0;
+        for earlier in store.unfinished_issues(cadence, week_ago).await? {
+            if earlier.period != current {
+                let r = self.deliver(Arc::new(earlier), &mailer, started).await?;
+                earlier_sent += r.sent;
+            }
+        }
         let issue = Arc::new(self.current_issue(cadence, now).await?);
         store.queue_issue(&issue, now).await?;
+        let mut report = self.deliver(issue, &mailer, started).await?;
+        report.earlier_sent = earlier_sent;
+        Ok(report)
+    }
+
+    /// Sends `issue` to the pending rows of its send log.
+    async fn deliver(
+        &self,
+        issue: Arc<IssueRecord>,
+        mailer: &Mailer,
+        started: std::time::Instant,
+    ) -> Result<SendReport> {
+        let store = &self.inner.store;
         let mut report = SendReport {
-            cadence,
+            cadence: issue.cadence,
             issue: issue.slug.clone(),
             subject: issue.subject.clone(),
-            dry_run,
+            dry_run: false,
             recipients: 0,
             sent: 0,
             failed: 0,
@@ -198,6 +225,7 @@ impl Newsletter {
             log: SendCounts::default(),
             seconds: 0.0,
             stopped: None,
+            earlier_sent: 0,
         };
         // Consecutive transient failures: past a few rounds of connections the server is down
         // or refusing us, and trying every remaining subscriber would only take long.

@@ -758,6 +758,25 @@ impl Store {
         row.as_ref().map(issue).transpose()
     }
 
+    /// Issues of `cadence` composed since `since` whose send log still has rows to send,
+    /// oldest first.
+    pub async fn unfinished_issues(
+        &self,
+        cadence: Cadence,
+        since: Timestamp,
+    ) -> Result<Vec<IssueRecord>> {
+        let rows = sqlx::query(issue_select!(
+            "WHERE cadence = $1 AND created_at >= $2 AND EXISTS (SELECT 1 FROM newsletter_sends n \
+             WHERE n.issue_id = newsletter_issues.id AND n.status IN ('pending', 'sending')) \
+             ORDER BY created_at, id"
+        ))
+        .bind(cadence.as_str())
+        .bind(since.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(issue).collect()
+    }
+
     /// The newest issues of both cadences, at most `limit`.
     pub async fn issues(&self, limit: u32) -> Result<Vec<IssueRecord>> {
         let rows = sqlx::query(issue_select!("ORDER BY created_at DESC, id DESC LIMIT $1"))

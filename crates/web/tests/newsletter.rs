@@ -565,3 +565,45 @@ async fn behind_a_trusted_balancer_each_client_counts_for_itself() {
     }
     assert_eq!(refused, 2);
 }
+
+#[tokio::test]
+async fn a_send_cut_short_before_the_day_turns_is_finished_the_next_day() {
+    let sink = SmtpSink::start();
+    let clock = HandClock::new();
+    let mut opts = site_options(&clock, Some(sink.config()));
+    opts.newsletter.options.rate = Some(40.0);
+    let TestSite { site, store, _dir } = site_with(opts).await;
+    let list: Vec<(String, Cadence)> =
+        (0..20).map(|i| (format!("late{i:02}@example.com"), Cadence::Daily)).collect();
+    store.import_subscribers(&list, clock.now()).await.expect("import");
+    clock.advance(3600);
+    let newsletter = site.newsletter().clone();
+    let at = clock.now();
+    let run = tokio::spawn(async move { newsletter.send(Cadence::Daily, at, false).await });
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    run.abort();
+    assert!(run.await.is_err());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let first_day = sink.messages().len();
+    assert!(first_day > 0 && first_day < 20, "{first_day}");
+
+    // The next day: yesterday's rest first, then today's issue to everyone.
+    clock.advance(24 * 3600);
+    let report = site.newsletter().send(Cadence::Daily, clock.now(), false).await.expect("send");
+    assert_eq!(report.earlier_sent as usize, 20 - first_day, "{report:?}");
+    assert_eq!(report.sent, 20);
+    let mut pairs: Vec<(String, String)> = sink
+        .messages()
+        .iter()
+        .map(|m| {
+            (
+                m.header("to").to_owned(),
+                m.header("message-id").split('.').next().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(pairs.len(), 40, "two issues to each of 20");
+    pairs.sort();
+    pairs.dedup();
+    assert_eq!(pairs.len(), 40, "nobody got an issue twice");
+}
