@@ -82,7 +82,35 @@ fn current_feed_path(form: &str) -> String {
     )
 }
 
+/// Waits that double after each failed pass (from 2 minutes up to an hour) and reset after a
+/// good one, so an SMTP outage does not spend every row's few attempts in its first minutes.
+#[derive(Debug, Default)]
+struct Backoff {
+    until: Option<tokio::time::Instant>,
+    wait: Duration,
+}
+
+impl Backoff {
+    const FIRST: Duration = Duration::from_secs(120);
+    const MOST: Duration = Duration::from_secs(3600);
+
+    fn ready(&self, now: tokio::time::Instant) -> bool {
+        self.until.is_none_or(|u| now >= u)
+    }
+
+    fn failed(&mut self, now: tokio::time::Instant) {
+        self.wait = if self.wait.is_zero() { Self::FIRST } else { (self.wait * 2).min(Self::MOST) };
+        self.until = Some(now + self.wait);
+    }
+
+    fn succeeded(&mut self) {
+        *self = Backoff::default();
+    }
+}
+
 struct Runner {
+    /// The newsletter job's wait after a pass the SMTP server cut short.
+    mail_backoff: std::sync::Mutex<Backoff>,
     store: Store,
     config: Arc<Config>,
     holder: String,
@@ -240,6 +268,11 @@ impl Runner {
 
     async fn newsletter(&self) -> anyhow::Result<()> {
         let Some(n) = &self.newsletter else { return Ok(()) };
+        let backoff =
+            || self.mail_backoff.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !backoff().ready(tokio::time::Instant::now()) {
+            return Ok(());
+        }
         let now = Timestamp::now();
         let local = eastern(now);
         let send_at = self.config.newsletter.send_at()?;
@@ -250,6 +283,13 @@ impl Runner {
         // out on Monday); later runs reach only those who have not had them yet.
         for cadence in Cadence::ALL {
             let report = n.send(cadence, now, false).await?;
+            if let Some(why) = &report.stopped {
+                let mut b = backoff();
+                b.failed(tokio::time::Instant::now());
+                tracing::warn!(wait_secs = b.wait.as_secs(), "newsletter paused: {why}");
+                return Ok(());
+            }
+            backoff().succeeded();
             if report.recipients > 0 {
                 tracing::info!(
                     cadence = cadence.as_str(),
@@ -297,6 +337,7 @@ pub(crate) async fn run(
         );
     }
     let runner = Arc::new(Runner {
+        mail_backoff: std::sync::Mutex::default(),
         store: store.clone(),
         config: Arc::clone(&config),
         holder: holder(),
@@ -366,6 +407,23 @@ pub(crate) async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn backoff_doubles_to_an_hour_and_resets() {
+        let t0 = tokio::time::Instant::now();
+        let mut b = Backoff::default();
+        assert!(b.ready(t0));
+        b.failed(t0);
+        assert!(!b.ready(t0 + Duration::from_secs(119)) && b.ready(t0 + Duration::from_secs(120)));
+        for _ in 0..10 {
+            b.failed(t0);
+        }
+        assert_eq!(b.wait, Backoff::MOST);
+        b.succeeded();
+        assert!(b.ready(t0));
+        b.failed(t0);
+        assert_eq!(b.wait, Backoff::FIRST);
+    }
 
     #[test]
     fn current_feed_links_give_filing_paths() {
