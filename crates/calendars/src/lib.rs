@@ -5,7 +5,6 @@
 //!   location, URL, categories, [`When`], tentative or not). It fails ([`Error`]) only when the
 //!   bytes are not a calendar at all; a bad event is skipped and listed as a [`Problem`] with
 //!   its line, and the rest is read. `STATUS:CANCELLED` events are dropped.
-//! - [`upcoming`] picks the events of the next days, as days are counted in New York.
 //! - [`deadlines`] computes Form 13F deadlines and the US federal holidays that move them.
 //!
 //! # Why a parser of our own
@@ -64,12 +63,10 @@ mod model;
 mod parse;
 mod rrule;
 mod tz;
-mod upcoming;
 
 pub use error::Error;
 pub use model::{Calendar, KeyDate, Problem, When};
 pub use parse::MAX_OCCURRENCES;
-pub use upcoming::upcoming;
 
 /// Reads an iCalendar file; `source` (a path or URL) is put on every event and error.
 ///

@@ -1,8 +1,8 @@
 //! Every fixture read whole: counts, times in UTC, text, and no problems where there are none
 //! (see `fixtures/MANIFEST.md` for what each file exercises).
 
-use jiff::{Timestamp, civil::date};
-use marketdesk_calendars::{Calendar, KeyDate, When, parse, upcoming};
+use jiff::civil::date;
+use marketdesk_calendars::{Calendar, KeyDate, When, parse};
 
 fn read(name: &str) -> Calendar {
     let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -149,39 +149,5 @@ fn earnings_mixing_timed_and_all_day_events() {
     assert_eq!(
         amd.description.as_deref(),
         Some("Advanced Micro Devices, Inc.\nEPS consensus: 1.9300\nTime: 15:00\nSources: yfinance")
-    );
-}
-
-#[test]
-fn upcoming_across_the_spring_dst_change() {
-    let mut events = read("us-economic-releases-2026.ics").events;
-    events.extend(read("fomc.ics").events);
-    // A week from New York midnight on Thursday, March 5, 2026; DST starts Sunday the 8th.
-    let from: Timestamp = "2026-03-05T05:00:00Z".parse().expect("ts");
-    let week: Vec<&str> = upcoming(&events, from, 7).iter().map(|e| e.summary.as_str()).collect();
-    assert_eq!(
-        week,
-        ["Employment Situation for February 2026", "Consumer Price Index for February 2026"]
-    );
-    let fortnight: Vec<&str> =
-        upcoming(&events, from, 14).iter().map(|e| e.summary.as_str()).collect();
-    assert_eq!(
-        fortnight,
-        [
-            "Employment Situation for February 2026",
-            "Consumer Price Index for February 2026",
-            "FOMC meeting"
-        ]
-    );
-    // The FOMC meeting of Dec 8-9 still counts on the afternoon of its second day; the next
-    // morning's CPI is within the 24 hours.
-    let afternoon: Timestamp = "2026-12-09T19:00:00Z".parse().expect("ts");
-    let today: Vec<&str> = upcoming(&events, afternoon, 1).iter().map(|e| e.uid.as_str()).collect();
-    assert_eq!(
-        today,
-        [
-            "fomc-20261208@key-dates.market-newsdesk",
-            "bls-cpi-november-2026@key-dates.market-newsdesk"
-        ]
     );
 }

@@ -302,11 +302,6 @@ impl Newsletter {
         &self.inner.options
     }
 
-    /// The link signer.
-    pub fn tokens(&self) -> &Tokens {
-        &self.inner.tokens
-    }
-
     /// Whether mail can be sent.
     pub fn can_send(&self) -> bool {
         self.inner.mailer.is_some()

@@ -107,6 +107,55 @@ pub async fn ingest_calendar(
 mod tests {
     use super::*;
 
+    /// The shipped calendars read into a store, then the window the digest asks for.
+    #[tokio::test]
+    async fn stored_key_dates_in_a_window_across_the_spring_dst_change() {
+        let store = Store::open_in_memory().await.expect("store");
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/calendars");
+        for file in ["us-economic-releases-2026.ics", "fomc.ics"] {
+            let s = ingest_calendar(&store, &format!("{dir}/{file}"), "test", Timestamp::now())
+                .await
+                .expect("ingest");
+            assert!(s.error.is_none() && s.events > 0, "{s:?}");
+        }
+        let window = |from: &str, hours: i64| {
+            let store = store.clone();
+            let from: Timestamp = from.parse().expect("ts");
+            async move {
+                let until = from.checked_add(jiff::SignedDuration::from_hours(hours)).expect("ts");
+                store.key_dates_between(from, until).await.expect("window")
+            }
+        };
+        // A week from New York midnight on Thursday, March 5, 2026; DST starts Sunday the 8th.
+        let week = window("2026-03-05T05:00:00Z", 24 * 7).await;
+        let week: Vec<&str> = week.iter().map(|d| d.summary.as_str()).collect();
+        assert_eq!(
+            week,
+            ["Employment Situation for February 2026", "Consumer Price Index for February 2026"]
+        );
+        let fortnight = window("2026-03-05T05:00:00Z", 24 * 14).await;
+        let fortnight: Vec<&str> = fortnight.iter().map(|d| d.summary.as_str()).collect();
+        assert_eq!(
+            fortnight,
+            [
+                "Employment Situation for February 2026",
+                "Consumer Price Index for February 2026",
+                "FOMC meeting"
+            ]
+        );
+        // The FOMC meeting of Dec 8-9 still counts on the afternoon of its second day; the
+        // next morning's CPI is within the 24 hours.
+        let day = window("2026-12-09T19:00:00Z", 24).await;
+        let day: Vec<&str> = day.iter().map(|d| d.uid.as_str()).collect();
+        assert_eq!(
+            day,
+            [
+                "fomc-20261208@key-dates.market-newsdesk",
+                "bls-cpi-november-2026@key-dates.market-newsdesk"
+            ]
+        );
+    }
+
     #[test]
     fn whole_days_run_from_eastern_midnight_to_the_midnight_after() {
         let d = KeyDate {

@@ -1042,11 +1042,4 @@ impl Store {
             })
             .collect()
     }
-
-    /// Key dates stored, by source.
-    pub async fn key_date_counts(&self) -> Result<Vec<(String, i64)>> {
-        Ok(sqlx::query_as("SELECT source, COUNT(*) FROM key_dates GROUP BY source ORDER BY source")
-            .fetch_all(&self.pool)
-            .await?)
-    }
 }
