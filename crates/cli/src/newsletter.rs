@@ -5,7 +5,6 @@ use std::{
     process::ExitCode,
 };
 
-use anyhow::Context;
 use marketdesk_newsletter::Newsletter;
 use marketdesk_store::{Cadence, Store, SubscriberStatus};
 use serde_json::json;
@@ -208,26 +207,6 @@ pub(crate) fn shipped_calendars() -> PathBuf {
     dir.canonicalize().unwrap_or(dir)
 }
 
-/// Sources as given, directories replaced by the `.ics` files in them.
-fn expand(sources: &[String]) -> anyhow::Result<Vec<String>> {
-    let mut out = Vec::new();
-    for s in sources {
-        let path = Path::new(s);
-        if !s.contains("://") && path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-                .with_context(|| format!("reading {}", path.display()))?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ics")))
-                .collect();
-            files.sort();
-            out.extend(files.into_iter().map(|p| p.display().to_string()));
-        } else {
-            out.push(s.clone());
-        }
-    }
-    Ok(out)
-}
-
 /// `ingest calendars [SOURCES...]`: exit 2 when a source could not be read at all.
 pub(crate) async fn ingest_calendars(
     store: &Store,
@@ -248,7 +227,8 @@ pub(crate) async fn ingest_calendars(
         .clone()
         .unwrap_or_else(|| concat!("marketdesk/", env!("CARGO_PKG_VERSION")).to_owned());
     let mut failed = 0;
-    for source in expand(&sources)? {
+    let ics = |p: &Path| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ics"));
+    for source in marketdesk_newsroom::expand_dirs(&sources, ics)? {
         let s =
             marketdesk_newsroom::ingest_calendar(store, &source, &agent, jiff::Timestamp::now())
                 .await?;

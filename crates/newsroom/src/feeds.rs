@@ -3,7 +3,7 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
-    path::{Path, PathBuf},
+    path::Path,
 };
 
 use jiff::{Timestamp, civil::Date};
@@ -92,23 +92,12 @@ fn sources(file: Option<&Path>, args: &[String]) -> Result<Vec<FeedSource>> {
             .map_err(|e| Error::Read { path: file.display().to_string(), source: e })?;
         out.extend(FeedList::from_toml(&text, &file.display().to_string())?.feeds);
     }
-    for a in args {
-        let path = PathBuf::from(a);
-        if !a.starts_with("http://") && !a.starts_with("https://") && path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
-                .map_err(|e| Error::Read { path: path.display().to_string(), source: e })?
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x != "md"))
-                .collect();
-            files.sort();
-            out.extend(files.into_iter().map(|p| {
-                let url = p.display().to_string();
-                FeedSource { name: String::new(), url, category: None }
-            }));
-        } else {
-            out.push(FeedSource { name: String::new(), url: a.clone(), category: None });
-        }
-    }
+    let given = crate::expand_dirs(args, |p| p.extension().is_some_and(|x| x != "md"))?;
+    out.extend(given.into_iter().map(|url| FeedSource {
+        name: String::new(),
+        url,
+        category: None,
+    }));
     if out.is_empty() {
         return Err(Error::NoFeeds);
     }

@@ -22,6 +22,30 @@ pub use holdings::{ManagerQuarter, manager_quarter};
 pub use reference::company_records;
 pub use signals::{all_signals, desk_signals, trades};
 
+/// Sources as given (URLs or paths), each directory replaced by its files that `keep`
+/// accepts, in name order.
+pub fn expand_dirs(
+    sources: &[String],
+    keep: impl Fn(&std::path::Path) -> bool,
+) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for s in sources {
+        let path = std::path::Path::new(s);
+        if s.starts_with("http://") || s.starts_with("https://") || !path.is_dir() {
+            out.push(s.clone());
+            continue;
+        }
+        let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| Error::Read { path: s.clone(), source: e })?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && keep(p))
+            .collect();
+        files.sort();
+        out.extend(files.into_iter().map(|p| p.display().to_string()));
+    }
+    Ok(out)
+}
+
 /// Why a newsroom run stopped.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
