@@ -468,24 +468,20 @@ impl Newsletter {
     /// The issue of `cadence` for the period of `now` as it would be composed now, without
     /// storing it (the stored one, when it exists).
     pub async fn preview(&self, cadence: Cadence, now: Timestamp) -> Result<Preview> {
-        if let Some(stored) = self.stored_issue(cadence, now).await? {
-            let issue = stored.issue;
-            return Ok(Preview {
-                slug: issue.slug.clone(),
-                stored: true,
-                composed: Composed {
-                    subject: issue.subject,
-                    summary: issue.summary,
-                    html: issue.html,
-                    text: issue.text,
-                },
-            });
-        }
-        let period = Period::current(cadence, now);
-        let from = self.covers_from(cadence, now).await?;
-        let slug = period.slug.clone();
-        let digest = gather(&self.inner.store, period, from, now).await?;
-        Ok(Preview { composed: compose(&digest, &slug, &self.brand()), slug, stored: false })
+        let (issue, stored) = match self.stored_issue(cadence, now).await? {
+            Some(record) => (record.issue, true),
+            None => (self.compose_new(cadence, now).await?, false),
+        };
+        Ok(Preview {
+            slug: issue.slug,
+            stored,
+            composed: Composed {
+                subject: issue.subject,
+                summary: issue.summary,
+                html: issue.html,
+                text: issue.text,
+            },
+        })
     }
 
     /// The current issue of `cadence`: the stored one for the period of `now`, or a new one
@@ -494,26 +490,30 @@ impl Newsletter {
         if let Some(issue) = self.stored_issue(cadence, now).await? {
             return Ok(issue);
         }
+        let issue = self.compose_new(cadence, now).await?;
+        Ok(self.inner.store.save_issue(&issue).await?)
+    }
+
+    /// The issue of `cadence` for the period of `now`, composed from what arrived since the
+    /// last issue (not stored).
+    async fn compose_new(&self, cadence: Cadence, now: Timestamp) -> Result<Issue> {
         let period = Period::current(cadence, now);
         let from = self.covers_from(cadence, now).await?;
-        let preview = self.preview(cadence, now).await?;
-        let c = preview.composed;
-        Ok(self
-            .inner
-            .store
-            .save_issue(&Issue {
-                cadence,
-                period: period.label,
-                slug: preview.slug,
-                subject: c.subject,
-                summary: c.summary,
-                html: c.html,
-                text: c.text,
-                covers_from: from,
-                covers_until: now,
-                created_at: now,
-            })
-            .await?)
+        let (slug, label) = (period.slug.clone(), period.label.clone());
+        let digest = gather(&self.inner.store, period, from, now).await?;
+        let c = compose(&digest, &slug, &self.brand());
+        Ok(Issue {
+            cadence,
+            period: label,
+            slug,
+            subject: c.subject,
+            summary: c.summary,
+            html: c.html,
+            text: c.text,
+            covers_from: from,
+            covers_until: now,
+            created_at: now,
+        })
     }
 }
 

@@ -157,15 +157,14 @@ impl Newsletter {
         let started = std::time::Instant::now();
         let store = &self.inner.store;
         if dry_run {
-            let (issue, subject) = match self.stored_issue(cadence, now).await? {
+            let existing = self.stored_issue(cadence, now).await?;
+            let (issue, subject) = match &existing {
                 Some(i) => (i.slug.clone(), i.subject.clone()),
                 None => {
-                    let c = self.preview(cadence, now).await?;
-                    (c.slug, c.composed.subject)
+                    let i = self.compose_new(cadence, now).await?;
+                    (i.slug, i.subject)
                 }
             };
-            let existing =
-                store.issue(cadence, &crate::Period::current(cadence, now).label).await?;
             let recipients = store.unsent_count(cadence, existing.as_ref().map(|i| i.id)).await?;
             let log = match &existing {
                 Some(i) => store.send_counts(i.id).await?,
