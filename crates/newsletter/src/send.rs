@@ -83,10 +83,6 @@ impl Pace {
     }
 }
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// The outcome of one attempt, as the send log records it.
 pub(crate) fn result_of(
     sent: std::result::Result<(), SendError>,
@@ -126,7 +122,11 @@ impl Newsletter {
             to: email.to_owned(),
             subject: issue.subject.clone(),
             text: issue.text.replace(UNSUBSCRIBE_PLACEHOLDER, &url),
-            html: Some(issue.html.replace(UNSUBSCRIBE_PLACEHOLDER, &html_escape(&url))),
+            html: Some(issue.html.replace(UNSUBSCRIBE_PLACEHOLDER, &{
+                let mut escaped = String::new();
+                marketdesk_linker::escape_html(&url, &mut escaped);
+                escaped
+            })),
             date: std::time::SystemTime::try_from(now).ok(),
             message_id: Some(format!("<{}.{subscriber}@{host}>", issue.slug)),
             headers: vec![

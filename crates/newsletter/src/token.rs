@@ -48,8 +48,17 @@ fn letter(c: Cadence) -> &'static str {
     }
 }
 
-fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// A signature as written: 32 lower-case hex digits, read back into its 16 bytes.
+fn signature_bytes(sig: &str) -> Option<[u8; 16]> {
+    let b = sig.as_bytes();
+    if b.len() != 32 || !b.iter().all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c)) {
+        return None;
+    }
+    let mut out = [0u8; 16];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&sig[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
 }
 
 impl Tokens {
@@ -58,13 +67,30 @@ impl Tokens {
         Tokens { key: key.to_vec() }
     }
 
-    fn mac(&self, purpose: &str, data: &str) -> String {
-        // HMAC takes a key of any length, so this cannot fail.
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.key) else { return String::new() };
+    /// The HMAC of `data` for `purpose`, before finalising. HMAC takes a key of any length,
+    /// so `None` does not happen in practice.
+    fn hmac(&self, purpose: &str, data: &str) -> Option<Hmac<Sha256>> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).ok()?;
         mac.update(purpose.as_bytes());
         mac.update(&[0]);
         mac.update(data.as_bytes());
-        mac.finalize().into_bytes().iter().take(16).map(|b| format!("{b:02x}")).collect()
+        Some(mac)
+    }
+
+    /// The signature: the HMAC's first 16 bytes in hex.
+    fn mac(&self, purpose: &str, data: &str) -> String {
+        self.hmac(purpose, data).map_or_else(String::new, |m| {
+            m.finalize().into_bytes().iter().take(16).map(|b| format!("{b:02x}")).collect()
+        })
+    }
+
+    /// Whether `sig` is the signature of `data` for `purpose` (compared in constant time by
+    /// the hmac crate).
+    fn verify(&self, purpose: &str, data: &str, sig: &str) -> bool {
+        let (Some(mac), Some(bytes)) = (self.hmac(purpose, data), signature_bytes(sig)) else {
+            return false;
+        };
+        mac.verify_truncated_left(&bytes).is_ok()
     }
 
     /// The confirmation token for `subscriber` and `cadence`, issued at `issued`.
@@ -82,7 +108,7 @@ impl Tokens {
         ttl: std::time::Duration,
     ) -> Result<ConfirmToken, TokenError> {
         let (data, sig) = token.rsplit_once('-').ok_or(TokenError::Invalid)?;
-        if !constant_eq(&self.mac("newsletter-confirm", data), sig) {
+        if !self.verify("newsletter-confirm", data, sig) {
             return Err(TokenError::Invalid);
         }
         let mut parts = data.split('-');
@@ -110,7 +136,7 @@ impl Tokens {
     /// The subscriber a genuine unsubscribe token names.
     pub fn check_unsubscribe(&self, token: &str) -> Result<i64, TokenError> {
         let (data, sig) = token.split_once('-').ok_or(TokenError::Invalid)?;
-        if !constant_eq(&self.mac("newsletter-unsubscribe", data), sig) {
+        if !self.verify("newsletter-unsubscribe", data, sig) {
             return Err(TokenError::Invalid);
         }
         data.parse().map_err(|_| TokenError::Invalid)
