@@ -52,6 +52,19 @@ async fn sign_up(
     cadence: &str,
     ip: [u8; 4],
 ) -> Got {
+    sign_up_via(site, clock, page_path, email, cadence, ip, None).await
+}
+
+/// [`sign_up`] through a proxy at `ip` that sends `forwarded` as X-Forwarded-For.
+async fn sign_up_via(
+    site: &Site,
+    clock: &HandClock,
+    page_path: &str,
+    email: &str,
+    cadence: &str,
+    ip: [u8; 4],
+    forwarded: Option<&str>,
+) -> Got {
     let page = get(site, page_path).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
@@ -67,7 +80,11 @@ async fn sign_up(
         ("ts", &ts),
         ("website", ""),
     ]);
-    send(site, post_req("/newsletter/subscribe", f, ip)).await
+    let mut req = post_req("/newsletter/subscribe", f, ip);
+    if let Some(f) = forwarded {
+        req.headers_mut().insert("x-forwarded-for", f.parse().expect("header"));
+    }
+    send(site, req).await
 }
 
 /// The decoded parts of a multipart message: (content type, text).
@@ -525,43 +542,24 @@ async fn behind_a_trusted_balancer_each_client_counts_for_itself() {
     let TestSite { site, store: _store, _dir } = site_with(opts).await;
     // Twelve readers behind one balancer (10.0.0.250): none is refused, unlike twelve from one
     // address (the abuse test above).
+    let balancer = [10, 0, 0, 250];
     for i in 0..12 {
-        let page = get(&site, "/newsletter").await;
-        let (csrf, ts) = (input(&page.body, "csrf"), input(&page.body, "ts"));
-        clock.advance(3);
-        let f = form(&[
-            ("email", &format!("lb{i}@example.com")),
-            ("cadence", "daily"),
-            ("csrf", &csrf),
-            ("ts", &ts),
-            ("website", ""),
-        ]);
-        let mut req = post_req("/newsletter/subscribe", f, [10, 0, 0, 250]);
-        req.headers_mut().insert(
-            "x-forwarded-for",
-            format!("198.51.100.7, 203.0.113.{i}").parse().expect("header"),
-        );
-        assert_eq!(send(&site, req).await.status, StatusCode::SEE_OTHER, "reader {i}");
+        let (email, forwarded) =
+            (format!("lb{i}@example.com"), format!("198.51.100.7, 203.0.113.{i}"));
+        let res =
+            sign_up_via(&site, &clock, "/newsletter", &email, "daily", balancer, Some(&forwarded))
+                .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "reader {i}");
     }
     // A client-written address further left changes nothing: the balancer's entry counts.
     let mut refused = 0;
     for i in 0..12 {
-        let page = get(&site, "/newsletter").await;
-        let (csrf, ts) = (input(&page.body, "csrf"), input(&page.body, "ts"));
-        clock.advance(3);
-        let f = form(&[
-            ("email", &format!("spoof{i}@example.com")),
-            ("cadence", "daily"),
-            ("csrf", &csrf),
-            ("ts", &ts),
-            ("website", ""),
-        ]);
-        let mut req = post_req("/newsletter/subscribe", f, [10, 0, 0, 250]);
-        req.headers_mut().insert(
-            "x-forwarded-for",
-            format!("192.0.2.{i}, 203.0.113.99").parse().expect("header"),
-        );
-        refused += usize::from(send(&site, req).await.status == StatusCode::TOO_MANY_REQUESTS);
+        let (email, forwarded) =
+            (format!("spoof{i}@example.com"), format!("192.0.2.{i}, 203.0.113.99"));
+        let res =
+            sign_up_via(&site, &clock, "/newsletter", &email, "daily", balancer, Some(&forwarded))
+                .await;
+        refused += usize::from(res.status == StatusCode::TOO_MANY_REQUESTS);
     }
     assert_eq!(refused, 2);
 }
