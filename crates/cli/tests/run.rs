@@ -1,5 +1,5 @@
-//! `marketdesk run`, twice at once over one store: EDGAR's current-filings feed replayed by a
-//! loopback server, the newsletter through a real SMTP server (aiosmtpd). Each filing is
+//! `marketdesk run`, twice at once over one store (a SQLite file, or a PostgreSQL database as
+//! web nodes share one): EDGAR's current-filings feed replayed by a loopback server, the newsletter through a real SMTP server (aiosmtpd). Each filing is
 //! ingested once, its article goes live on the site, each subscriber gets the day's issue once,
 //! and SIGTERM stops both cleanly.
 
@@ -16,8 +16,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use marketdesk_store::{Cadence, Store};
-use support::{EdgarServer, fixture, marketdesk};
+use marketdesk_store::{Backend, Cadence, Store, testing};
+use support::{EdgarServer, fixture, marketdesk, marketdesk_at};
 
 /// The .txt fixtures: file, accession, filer CIK.
 const FILINGS: [(&str, &str, &str); 5] = [
@@ -59,8 +59,8 @@ fn edgar_site(root: &Path) {
     put(root, CURRENT, feed.as_bytes());
 }
 
-fn start(db: &Path, args: &[&str], smtp_url: &str) -> Child {
-    marketdesk(db)
+fn start(dir: &Path, location: &str, args: &[&str], smtp_url: &str) -> Child {
+    marketdesk_at(dir, location)
         .arg("run")
         .args(args)
         .env("MARKETDESK_SMTP_URL", smtp_url)
@@ -97,9 +97,22 @@ fn free_port() -> u16 {
 }
 
 #[test]
-fn two_runs_over_one_store_ingest_each_filing_once_and_send_each_digest_once() {
+fn two_runs_over_one_sqlite_file_ingest_each_filing_once_and_send_each_digest_once() {
+    two_runs_over_one_store(Backend::Sqlite);
+}
+
+#[test]
+fn two_runs_over_one_postgres_database_ingest_each_filing_once_and_send_each_digest_once() {
+    two_runs_over_one_store(Backend::Postgres);
+}
+
+fn two_runs_over_one_store(backend: Backend) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("md.db");
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let location = match backend {
+        Backend::Sqlite => dir.path().join("md.db").display().to_string(),
+        Backend::Postgres => runtime.block_on(testing::postgres_location()),
+    };
     let site = tempfile::tempdir().expect("site");
     edgar_site(site.path());
     let edgar = EdgarServer::start(site.path().to_path_buf(), Arc::new(|_: &str, _| None));
@@ -113,10 +126,10 @@ fn two_runs_over_one_store_ingest_each_filing_once_and_send_each_digest_once() {
         ),
     )
     .expect("config");
-    let out = marketdesk(&db).args(["reference", "load"]).output().expect("reference");
-    assert!(out.status.success());
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let store = runtime.block_on(Store::open_sqlite(&db)).expect("store");
+    let out =
+        marketdesk_at(dir.path(), &location).args(["reference", "load"]).output().expect("ref");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let store = runtime.block_on(Store::open(&location)).expect("store");
     let readers: Vec<(String, Cadence)> =
         (0..20).map(|i| (format!("reader{i:02}@example.com"), Cadence::Daily)).collect();
     runtime.block_on(store.import_subscribers(&readers, jiff::Timestamp::now())).expect("import");
@@ -125,8 +138,8 @@ fn two_runs_over_one_store_ingest_each_filing_once_and_send_each_digest_once() {
     let smtp_url = format!("smtp://127.0.0.1:{}", sink.config().port);
     let port = free_port();
     let addr = format!("127.0.0.1:{port}");
-    let a = start(&db, &["--addr", &addr], &smtp_url);
-    let b = start(&db, &["--no-serve"], &smtp_url);
+    let a = start(dir.path(), &location, &["--addr", &addr], &smtp_url);
+    let b = start(dir.path(), &location, &["--no-serve"], &smtp_url);
 
     // Wait for the filings, the articles and every issue.
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -4,7 +4,7 @@
 
 use jiff::{Timestamp, ToSpan};
 use marketdesk_newsletter::{Period, gather};
-use marketdesk_store::{Cadence, SourcedReport, Store};
+use marketdesk_store::{Cadence, SourcedReport};
 
 fn fixture(rel: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures").join(rel)
@@ -28,7 +28,7 @@ async fn thirteen_f_moves_of_reports_that_arrived_in_the_window() {
     let added = &mut prior.holdings[0];
     added.shares_or_principal = added.shares_or_principal.map(|s| (s / 2.0).round());
 
-    let store = Store::open_in_memory().await.expect("store");
+    let store = marketdesk_store::testing::store_under_test().await;
     let earlier = now.checked_sub(720.hours()).expect("ts");
     store
         .insert_thirteen_f(&[SourcedReport { source: "prior", report: &prior }], earlier)

@@ -5,7 +5,7 @@ use std::{net::TcpListener, time::Duration};
 
 use marketdesk_mailer::{Mailer, Retry, SmtpConfig};
 use marketdesk_newsletter::{Newsletter, Options};
-use marketdesk_store::{Cadence, Store};
+use marketdesk_store::Cadence;
 
 #[tokio::test]
 async fn a_dead_server_stops_the_run_and_leaves_the_rest_pending() {
@@ -15,7 +15,7 @@ async fn a_dead_server_stops_the_run_and_leaves_the_rest_pending() {
     let mailer = Mailer::new(&config)
         .expect("mailer")
         .with_retry(Retry { attempts: 1, pause: Duration::ZERO });
-    let store = Store::open_in_memory().await.expect("store");
+    let store = marketdesk_store::testing::store_under_test().await;
     let list: Vec<(String, Cadence)> =
         (0..200).map(|i| (format!("r{i}@example.com"), Cadence::Daily)).collect();
     let now = jiff::Timestamp::now();

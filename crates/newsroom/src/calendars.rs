@@ -110,7 +110,7 @@ mod tests {
     /// The shipped calendars read into a store, then the window the digest asks for.
     #[tokio::test]
     async fn stored_key_dates_in_a_window_across_the_spring_dst_change() {
-        let store = Store::open_in_memory().await.expect("store");
+        let store = marketdesk_store::testing::store_under_test().await;
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/calendars");
         for file in ["us-economic-releases-2026.ics", "fomc.ics"] {
             let s = ingest_calendar(&store, &format!("{dir}/{file}"), "test", Timestamp::now())

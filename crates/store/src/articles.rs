@@ -199,7 +199,7 @@ impl Store {
             .collect()
     }
 
-    async fn record(&self, r: sqlx::sqlite::SqliteRow) -> Result<ArticleRecord> {
+    async fn record(&self, r: sqlx::any::AnyRow) -> Result<ArticleRecord> {
         let slug: String = r.try_get(0)?;
         let tickers: Vec<String> = sqlx::query_scalar(
             "SELECT ticker FROM article_tickers WHERE slug = $1 ORDER BY ticker",
@@ -243,9 +243,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn articles_are_saved_once_and_revised_in_place() {
-        let store = Store::open_in_memory().await.expect("store");
+    async fn articles_are_saved_once_and_revised_in_place(store: Store) {
         assert_eq!(store.save_article(&record("a", "d1", 1)).await.expect("save"), Saved::New);
         let found = store
             .article_for_story("insider-tracker", "insider:1318605:2020-02-14")
@@ -263,4 +261,6 @@ mod tests {
         assert!(store.slug_taken("a").await.expect("query"));
         assert_eq!(store.articles(10).await.expect("list").len(), 1);
     }
+
+    crate::on_every_backend!(articles_are_saved_once_and_revised_in_place);
 }

@@ -15,7 +15,7 @@ use std::{
 
 use sqlx::{ConnectOptions as _, Connection as _, SqliteConnection, sqlite::SqliteConnectOptions};
 
-use crate::{Error, MIGRATIONS, Result, Store};
+use crate::{Backend, Error, Result, SQLITE_MIGRATIONS, Store};
 
 /// What a backup holds, read back from the copy itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +57,11 @@ impl Store {
     /// Copies the store to `path` while it stays in use, then checks the copy: it must open
     /// read-only and pass `PRAGMA integrity_check`. `path` must not exist yet.
     pub async fn backup_to(&self, path: &Path) -> Result<BackupSummary> {
+        if self.backend == Backend::Postgres {
+            return Err(Error::Unsupported(
+                "a PostgreSQL store is backed up with pg_dump (see the README)".to_owned(),
+            ));
+        }
         if exists(path)? {
             return Err(Error::Exists { path: path.to_owned() });
         }
@@ -102,7 +107,7 @@ impl Store {
             });
         }
         let summary = inspect(backup).await?;
-        let supported = MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
+        let supported = SQLITE_MIGRATIONS.iter().map(|m| m.version).max().unwrap_or(0);
         if summary.schema_version > supported {
             return Err(Error::NewerSchema {
                 path: backup.to_owned(),

@@ -97,7 +97,7 @@ macro_rules! select {
     };
 }
 
-fn record(row: &sqlx::sqlite::SqliteRow) -> Result<CommentRecord> {
+fn record(row: &sqlx::any::AnyRow) -> Result<CommentRecord> {
     let created: String = row.try_get("created_at")?;
     let created_at = created.parse().map_err(|_| Error::Corrupt {
         table: "comments",

@@ -3,7 +3,7 @@
 use marketdesk_core::Cik;
 use sqlx::Row;
 
-use crate::{Error, Result, Store};
+use crate::{Error, Result, Store, sql::Statement};
 
 /// One CUSIP and the company it belongs to, when known.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -26,16 +26,16 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let mut written = 0;
         for chunk in records.chunks(5_000) {
-            let mut qb = sqlx::QueryBuilder::new(
+            let mut qb = Statement::new(
                 "INSERT INTO cusips (cusip, cik, ticker, issuer_name, title_of_class, source) ",
             );
-            qb.push_values(chunk, |mut b, r| {
-                b.push_bind(r.cusip.to_ascii_uppercase())
-                    .push_bind(r.cik.map(|c| c.to_string()))
-                    .push_bind(r.ticker.as_deref())
-                    .push_bind(r.issuer_name.as_str())
-                    .push_bind(r.title_of_class.as_deref())
-                    .push_bind(source);
+            qb.values(chunk, |b, r| {
+                b.bind(r.cusip.to_ascii_uppercase())
+                    .bind(r.cik.map(|c| c.to_string()))
+                    .bind(r.ticker.as_deref())
+                    .bind(r.issuer_name.as_str())
+                    .bind(r.title_of_class.as_deref())
+                    .bind(source);
             });
             qb.push(
                 " ON CONFLICT (cusip) DO UPDATE SET \
@@ -46,7 +46,7 @@ impl Store {
                  source = CASE WHEN excluded.cik IS NULL AND cusips.cik IS NOT NULL \
                           THEN cusips.source ELSE excluded.source END",
             );
-            written += qb.build().persistent(false).execute(&mut *tx).await?.rows_affected();
+            written += qb.query()?.execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;
         Ok(written)

@@ -90,6 +90,22 @@ pub enum Error {
         /// The newest this build has.
         supported: i64,
     },
+    /// A store to copy into already holds rows.
+    #[error("the target store is not empty: {table} holds {rows} rows")]
+    TargetNotEmpty {
+        /// The first table found with rows.
+        table: &'static str,
+        /// How many.
+        rows: i64,
+    },
+    /// Two stores to copy between are at different schema versions.
+    #[error("the stores are at different schema versions ({source_version} and {target_version})")]
+    SchemaMismatch {
+        /// The version of the store copied from.
+        source_version: i64,
+        /// The version of the store copied into.
+        target_version: i64,
+    },
 }
 
 /// The store's result type.

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{Error, Result, Store};
+use crate::{Error, Result, Store, sql::Statement};
 
 /// A feed as configured and last fetched.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -138,26 +138,17 @@ impl Store {
     ) -> Result<(HashSet<String>, HashSet<String>)> {
         let mut known_keys = HashSet::new();
         for chunk in keys.chunks(500) {
-            let mut q =
-                sqlx::QueryBuilder::new("SELECT item_key FROM feed_items WHERE item_key IN (");
-            let mut list = q.separated(", ");
-            for k in chunk {
-                list.push_bind(*k);
-            }
-            q.push(")");
-            for r in q.build().persistent(false).fetch_all(&self.pool).await? {
+            let mut q = Statement::new("SELECT item_key FROM feed_items WHERE item_key IN (");
+            q.list(chunk.iter().copied()).push(")");
+            for r in q.query()?.fetch_all(&self.pool).await? {
                 known_keys.insert(r.try_get(0)?);
             }
         }
         let mut known_links = HashSet::new();
         for chunk in links.chunks(500) {
-            let mut q = sqlx::QueryBuilder::new("SELECT link FROM feed_items WHERE link IN (");
-            let mut list = q.separated(", ");
-            for l in chunk {
-                list.push_bind(*l);
-            }
-            q.push(")");
-            for r in q.build().persistent(false).fetch_all(&self.pool).await? {
+            let mut q = Statement::new("SELECT link FROM feed_items WHERE link IN (");
+            q.list(chunk.iter().copied()).push(")");
+            for r in q.query()?.fetch_all(&self.pool).await? {
                 known_links.insert(r.try_get(0)?);
             }
         }
@@ -169,26 +160,26 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let mut inserted = 0;
         for chunk in items.chunks(200) {
-            let mut q = sqlx::QueryBuilder::new(
+            let mut q = Statement::new(
                 "INSERT INTO feed_items (item_key, feed, guid, link, title, published_at, \
                  published_offset, summary, author, first_seen_at, event, simhash) ",
             );
-            q.push_values(chunk, |mut b, i| {
-                b.push_bind(&i.item_key)
-                    .push_bind(&i.feed)
-                    .push_bind(&i.guid)
-                    .push_bind(&i.link)
-                    .push_bind(&i.title)
-                    .push_bind(i.published_at.map(|t| t.to_string()))
-                    .push_bind(&i.published_offset)
-                    .push_bind(&i.summary)
-                    .push_bind(&i.author)
-                    .push_bind(i.first_seen_at.to_string())
-                    .push_bind(&i.event)
-                    .push_bind(i.simhash as i64);
+            q.values(chunk, |b, i| {
+                b.bind(&i.item_key)
+                    .bind(&i.feed)
+                    .bind(&i.guid)
+                    .bind(&i.link)
+                    .bind(&i.title)
+                    .bind(i.published_at.map(|t| t.to_string()))
+                    .bind(&i.published_offset)
+                    .bind(&i.summary)
+                    .bind(&i.author)
+                    .bind(i.first_seen_at.to_string())
+                    .bind(&i.event)
+                    .bind(i.simhash as i64);
             });
             q.push(" ON CONFLICT (item_key) DO NOTHING");
-            inserted += q.build().persistent(false).execute(&mut *tx).await?.rows_affected();
+            inserted += q.query()?.execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;
         Ok(inserted)
@@ -241,7 +232,7 @@ impl Store {
     }
 }
 
-fn item(r: sqlx::sqlite::SqliteRow) -> Result<FeedItemRecord> {
+fn item(r: sqlx::any::AnyRow) -> Result<FeedItemRecord> {
     let published: Option<String> = r.try_get(5)?;
     let simhash: i64 = r.try_get(11)?;
     Ok(FeedItemRecord {
@@ -281,9 +272,7 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn items_are_kept_once_with_their_event() {
-        let store = Store::open_in_memory().await.expect("store");
+    async fn items_are_kept_once_with_their_event(store: Store) {
         store.upsert_feed("fixtures/feeds/a.xml", Some("A"), None).await.expect("feed");
         let items =
             [record("link:x", "https://x", "link:x"), record("link:y", "https://y", "link:x")];
@@ -315,4 +304,6 @@ mod tests {
             (Some("\"e1\""), Some("304"))
         );
     }
+
+    crate::on_every_backend!(items_are_kept_once_with_their_event);
 }

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use marketdesk_core::{Cik, ReportingOwner};
 use sqlx::Row;
 
-use crate::{Error, Result, Store};
+use crate::{Error, Result, Store, sql::flag};
 
 /// What every trade of one filing shares.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,14 +83,15 @@ impl Store {
                     issuer_cik: cik("filings", "issuer_cik", r.try_get(1)?)?,
                     issuer_ticker: r.try_get(2)?,
                     issuer_name: r.try_get(3)?,
-                    aff10b5one: r.try_get(4)?,
+                    aff10b5one: flag(r, 4)?,
                     owners: Vec::new(),
                 },
             );
         }
         let owners = sqlx::query(
-            "SELECT o.accession, o.owner_cik, o.name, o.is_director, o.is_officer, \
-                    o.is_ten_percent_owner, o.is_other, o.officer_title, o.other_text \
+            "SELECT o.accession, o.owner_cik, o.name, CAST(o.is_director AS INTEGER), \
+                    CAST(o.is_officer AS INTEGER), CAST(o.is_ten_percent_owner AS INTEGER), \
+                    CAST(o.is_other AS INTEGER), o.officer_title, o.other_text \
              FROM reporting_owners o JOIN filings f ON f.accession = o.accession \
              WHERE f.superseded_by IS NULL AND ($1 IS NULL OR f.issuer_cik = $1) \
              ORDER BY o.accession, o.position",
@@ -104,10 +105,10 @@ impl Store {
                 f.owners.push(ReportingOwner {
                     cik: cik("reporting_owners", "owner_cik", r.try_get(1)?)?,
                     name: r.try_get(2)?,
-                    is_director: r.try_get(3)?,
-                    is_officer: r.try_get(4)?,
-                    is_ten_percent_owner: r.try_get(5)?,
-                    is_other: r.try_get(6)?,
+                    is_director: flag(r, 3)?,
+                    is_officer: flag(r, 4)?,
+                    is_ten_percent_owner: flag(r, 5)?,
+                    is_other: flag(r, 6)?,
                     officer_title: r.try_get(7)?,
                     other_text: r.try_get(8)?,
                 });
@@ -118,7 +119,8 @@ impl Store {
         // Streamed: rows are turned into trades while SQLite reads the next ones.
         let mut rows = sqlx::query(
             "SELECT t.accession, t.transaction_date, t.transaction_code, t.shares, \
-                    t.price_per_share, t.shares_owned_following, t.footnote_cites_10b5_1 \
+                    t.price_per_share, t.shares_owned_following, \
+                    CAST(t.footnote_cites_10b5_1 AS INTEGER) \
              FROM transactions t JOIN filings f ON f.accession = t.accession \
              WHERE f.superseded_by IS NULL AND NOT t.is_derivative \
                AND t.transaction_date IS NOT NULL AND t.transaction_code IS NOT NULL \
@@ -147,7 +149,7 @@ impl Store {
                 shares: r.try_get(3)?,
                 price: r.try_get(4)?,
                 owned_after: r.try_get(5)?,
-                footnote_cites_10b5_1: r.try_get(6)?,
+                footnote_cites_10b5_1: flag(r, 6)?,
             });
         }
         Ok(out)

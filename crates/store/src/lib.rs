@@ -1,11 +1,13 @@
 //! marketdesk's store: the one place that speaks SQL.
 //!
-//! [`Store`] opens a database (a SQLite file by default: WAL journal, foreign keys on, the
-//! versioned migrations under `migrations/` applied on open) and offers typed operations that
-//! the later stages call: they pass and receive the domain types of `marketdesk-core` and never
-//! see a query. The SQL is written in the dialect SQLite and PostgreSQL share (ISO dates as text,
-//! `BOOLEAN`, `DOUBLE PRECISION`, `ON CONFLICT DO NOTHING`) so a PostgreSQL backend can follow
-//! behind the same API.
+//! [`Store`] opens a database — a SQLite file by default (WAL journal, foreign keys on), or a
+//! PostgreSQL database for several nodes — applies that backend's versioned migrations (the
+//! directories under `migrations/` hold the same versions, table for table) and offers typed
+//! operations that the later stages call: they pass and receive the domain types of
+//! `marketdesk-core` and never see a query. Queries go through sqlx's `Any` driver and are
+//! written once, in the dialect both engines share (ISO timestamps as text, `$n` parameters,
+//! `ON CONFLICT`, `RETURNING`); the few places they differ (full-text search, string
+//! aggregation, backups) branch on [`Backend`].
 //!
 //! It must not parse source formats, fetch anything or format output for people.
 
@@ -17,6 +19,7 @@ mod error;
 mod feeds;
 mod insiders;
 mod leases;
+mod migrate;
 mod newsletter;
 mod notifications;
 mod ops;
@@ -25,13 +28,17 @@ mod pages;
 mod quotes;
 mod reference;
 mod search;
+mod sql;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
 mod thirteen_f;
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, str::FromStr as _};
 
 use sqlx::{
-    SqlitePool,
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    AnyPool, ConnectOptions as _, Executor as _,
+    any::{AnyConnectOptions, AnyPoolOptions},
+    sqlite::SqliteConnectOptions,
 };
 
 pub use articles::{ArticleRecord, Saved};
@@ -41,6 +48,7 @@ pub use cusips::CusipRecord;
 pub use error::{Error, Result};
 pub use feeds::{FeedItemRecord, FeedRecord};
 pub use insiders::{TradeFiling, TradeRow};
+pub use migrate::{Copied, TableCount};
 pub use newsletter::{
     BounceKind, BounceOutcome, Cadence, ConfirmOutcome, ConfirmationLimits, ConfirmationRecord,
     Issue, IssueRecord, KeyDateRecord, PendingSend, SendCounts, SendResult, SignupOutcome,
@@ -54,7 +62,27 @@ pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRe
 pub use search::{MATCH_END, MATCH_START, SearchCounts, SearchHit, SearchKind};
 pub use thirteen_f::{ReportOutcome, SourcedReport};
 
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The database engine behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// A SQLite file (or a private in-memory database).
+    Sqlite,
+    /// A PostgreSQL database.
+    Postgres,
+}
+
+impl Backend {
+    /// The migrations that build this backend's schema; both directories hold the same versions.
+    fn migrations(self) -> &'static sqlx::migrate::Migrator {
+        match self {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
 
 /// Whether a location names a PostgreSQL database.
 pub fn is_postgres(location: &str) -> bool {
@@ -64,30 +92,64 @@ pub fn is_postgres(location: &str) -> bool {
 /// The SQLite file a location names: a path, or a `sqlite:` / `sqlite://` URL.
 pub fn sqlite_path(location: &str) -> Result<&Path> {
     if is_postgres(location) {
-        return Err(Error::Unsupported(
-            "PostgreSQL is not supported yet; use a SQLite file path".to_owned(),
-        ));
+        return Err(Error::Unsupported(format!(
+            "{} is a PostgreSQL database, not a SQLite file",
+            redact(location)
+        )));
     }
     let path = location.strip_prefix("sqlite://").or_else(|| location.strip_prefix("sqlite:"));
     Ok(Path::new(path.unwrap_or(location)))
 }
 
+/// A database URL with any password replaced, fit for errors and logs.
+pub fn redact(location: &str) -> String {
+    match url_password_span(location) {
+        Some((start, end)) => format!("{}***{}", &location[..start], &location[end..]),
+        None => location.to_owned(),
+    }
+}
+
+/// Where the password sits in `scheme://user:password@host...`, if there is one.
+fn url_password_span(location: &str) -> Option<(usize, usize)> {
+    let authority_start = location.find("://")? + 3;
+    let rest = &location[authority_start..];
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_len].rfind('@')?;
+    let colon = rest[..at].find(':')?;
+    Some((authority_start + colon + 1, authority_start + at))
+}
+
+/// Pool options with sqlx's drivers for both backends registered (once per process).
+fn pool_options() -> AnyPoolOptions {
+    sqlx::any::install_default_drivers();
+    AnyPoolOptions::new()
+}
+
 /// A handle on the database; cheap to clone, safe to share between tasks.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
 
 impl Store {
-    /// Opens the store named by `location`: a file path, or a `sqlite:` URL. The file is created
-    /// when missing and migrated to the latest schema.
+    /// Opens the store named by `location`: a file path, a `sqlite:` URL or a `postgres://` URL.
+    /// A SQLite file is created when missing; either is migrated to the latest schema.
     pub async fn open(location: &str) -> Result<Self> {
-        Self::open_sqlite(sqlite_path(location)?).await
+        if is_postgres(location) {
+            Self::open_postgres(location).await
+        } else {
+            Self::open_sqlite(sqlite_path(location)?).await
+        }
     }
 
     /// Opens the store at `location` only if it already exists; commands that merely read
-    /// (linking text) must not leave an empty store behind.
+    /// (linking text) must not leave an empty store behind. A PostgreSQL database always exists
+    /// once its server answers.
     pub async fn open_if_exists(location: &str) -> Result<Option<Self>> {
+        if is_postgres(location) {
+            return Self::open_postgres(location).await.map(Some);
+        }
         let path = sqlite_path(location)?;
         if !path.exists() {
             return Ok(None);
@@ -97,41 +159,57 @@ impl Store {
 
     /// Opens (creating if needed) a SQLite file.
     pub async fn open_sqlite(path: &Path) -> Result<Self> {
-        let options = SqliteConnectOptions::new()
-            .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // With WAL, NORMAL loses no committed data on a crash, only on power loss.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
+        let open_error = |source| Error::Open { location: path.display().to_string(), source };
+        let url = SqliteConnectOptions::new().filename(path).create_if_missing(true).to_url_lossy();
+        let pool = pool_options()
             .max_connections(4)
-            .connect_with(options)
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    // With WAL, NORMAL loses no committed data on a crash, only on power loss.
+                    conn.execute("PRAGMA busy_timeout = 10000; PRAGMA synchronous = NORMAL")
+                        .await
+                        .map(drop)
+                })
+            })
+            .connect_with(AnyConnectOptions::from_url(&url).map_err(open_error)?)
             .await
-            .map_err(|e| Error::Open { location: path.display().to_string(), source: e })?;
-        Self::migrated(pool).await
+            .map_err(open_error)?;
+        // The journal mode is a property of the file: set once, every connection sees it.
+        pool.execute("PRAGMA journal_mode = WAL").await.map_err(open_error)?;
+        Self::migrated(pool, Backend::Sqlite).await
+    }
+
+    /// Opens a PostgreSQL database (which must exist) by URL.
+    pub async fn open_postgres(url: &str) -> Result<Self> {
+        let open_error = |source| Error::Open { location: redact(url), source };
+        let options = AnyConnectOptions::from_str(url).map_err(open_error)?;
+        let pool =
+            pool_options().max_connections(8).connect_with(options).await.map_err(open_error)?;
+        Self::migrated(pool, Backend::Postgres).await
     }
 
     /// A private in-memory store, for tests and throwaway runs.
     pub async fn open_in_memory() -> Result<Self> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")
-            .map_err(|e| Error::Open { location: ":memory:".to_owned(), source: e })?
-            .foreign_keys(true);
+        let open_error = |source| Error::Open { location: ":memory:".to_owned(), source };
         // Every connection to :memory: is its own database, so the pool holds exactly one.
-        let pool = SqlitePoolOptions::new()
+        let pool = pool_options()
             .max_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
-            .connect_with(options)
+            .connect_with(AnyConnectOptions::from_str("sqlite::memory:").map_err(open_error)?)
             .await
-            .map_err(|e| Error::Open { location: ":memory:".to_owned(), source: e })?;
-        Self::migrated(pool).await
+            .map_err(open_error)?;
+        Self::migrated(pool, Backend::Sqlite).await
     }
 
-    async fn migrated(pool: SqlitePool) -> Result<Self> {
-        MIGRATIONS.run(&pool).await?;
-        Ok(Store { pool })
+    async fn migrated(pool: AnyPool, backend: Backend) -> Result<Self> {
+        backend.migrations().run(&pool).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// The database engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     /// The schema version: the newest migration applied.

@@ -11,7 +11,10 @@ use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{Error, Result, Store};
+use crate::{Backend, Error, Result, Store, sql::flag};
+
+/// The PostgreSQL advisory lock that serialises sign-ups (any number unique to this use).
+const SIGNUP_LOCK: i64 = 0x6d64_7369_676e;
 
 /// How often a subscriber gets the digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -138,7 +141,7 @@ macro_rules! subscriber_select {
     };
 }
 
-fn subscriber(row: &sqlx::sqlite::SqliteRow) -> Result<SubscriberRecord> {
+fn subscriber(row: &sqlx::any::AnyRow) -> Result<SubscriberRecord> {
     const T: &str = "subscribers";
     let status: String = row.try_get("status")?;
     let c: String = row.try_get("cadence")?;
@@ -274,7 +277,7 @@ macro_rules! issue_select {
     };
 }
 
-fn issue(row: &sqlx::sqlite::SqliteRow) -> Result<IssueRecord> {
+fn issue(row: &sqlx::any::AnyRow) -> Result<IssueRecord> {
     const T: &str = "newsletter_issues";
     let c: String = row.try_get("cadence")?;
     let get = |column: &'static str| -> Result<Timestamp> {
@@ -433,7 +436,15 @@ impl Store {
     ) -> Result<SignupOutcome> {
         let key = email.to_lowercase();
         let mut tx = self.pool.begin().await?;
-        // Writing first takes the write lock, so the counts below cannot change under us.
+        // The counts below must not change under us. On SQLite, writing first takes the
+        // database's one write lock; PostgreSQL lets writers run side by side, so sign-ups
+        // take a lock of their own, held to the end of the transaction.
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)")
+                .bind(SIGNUP_LOCK)
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO subscribers (email, email_key, cadence, status, ip_hash, created_at, \
              updated_at) VALUES ($1, $2, $3, 'pending', $4, $5, $5) \
@@ -1010,8 +1021,9 @@ impl Store {
     ) -> Result<Vec<KeyDateRecord>> {
         const T: &str = "key_dates";
         let rows = sqlx::query(
-            "SELECT source, uid, summary, description, location, url, categories, all_day, \
-             tentative, starts_at, starts_s, ends_s FROM key_dates \
+            "SELECT source, uid, summary, description, location, url, categories, \
+             CAST(all_day AS INTEGER) AS all_day, CAST(tentative AS INTEGER) AS tentative, \
+             starts_at, starts_s, ends_s FROM key_dates \
              WHERE starts_s < $1 AND (ends_s > $2 OR (ends_s = starts_s AND starts_s >= $2)) \
              ORDER BY starts_s, summary",
         )
@@ -1033,8 +1045,8 @@ impl Store {
                     url: row.try_get("url")?,
                     categories: serde_json::from_str(&cats)
                         .map_err(|_| corrupt(T, "categories", &cats))?,
-                    all_day: row.try_get("all_day")?,
-                    tentative: row.try_get("tentative")?,
+                    all_day: flag(row, "all_day")?,
+                    tentative: flag(row, "tentative")?,
                     starts_at: time(T, "starts_at", &starts)?,
                     ends_at: Timestamp::from_second(ends_s)
                         .map_err(|_| corrupt(T, "ends_s", &ends_s.to_string()))?,

@@ -83,7 +83,7 @@ macro_rules! select {
     };
 }
 
-fn time(row: &sqlx::sqlite::SqliteRow, column: &'static str) -> Result<Option<Timestamp>> {
+fn time(row: &sqlx::any::AnyRow, column: &'static str) -> Result<Option<Timestamp>> {
     let v: Option<String> = row.try_get(column)?;
     v.map(|s| {
         s.parse().map_err(|_| Error::Corrupt { table: "comment_notifications", column, value: s })
@@ -91,7 +91,7 @@ fn time(row: &sqlx::sqlite::SqliteRow, column: &'static str) -> Result<Option<Ti
     .transpose()
 }
 
-fn record(row: &sqlx::sqlite::SqliteRow) -> Result<NotificationRecord> {
+fn record(row: &sqlx::any::AnyRow) -> Result<NotificationRecord> {
     let status: String = row.try_get("status")?;
     let required = |column| {
         time(row, column)?.ok_or(Error::Corrupt {

@@ -8,9 +8,12 @@ use marketdesk_core::{
     Accession, AcquiredDisposed, Cik, DerivativeTerms, Footnote, FootnoteRefs, Footnotes, Holding,
     Issuer, OwnedAfter, OwnershipFiling, PriceSource, ReportingOwner, Signature, Transaction,
 };
-use sqlx::{QueryBuilder, Row, Sqlite, sqlite::SqliteRow};
+use sqlx::{Row, any::AnyRow};
 
-use crate::{Error, Result, Store};
+use crate::{
+    Error, Result, Store,
+    sql::{Statement, Tuple, flag, optional_flag},
+};
 
 /// A parsed filing and where it came from (a path, archive entry or URL).
 #[derive(Debug, Clone, Copy)]
@@ -91,24 +94,22 @@ fn price_source(v: Option<PriceSource>) -> Option<&'static str> {
     })
 }
 
-type Values<'q> = sqlx::query_builder::Separated<'q, Sqlite, &'static str>;
-
 /// Binds the four `OwnedAfter` columns.
-fn bind_owned(b: &mut Values<'_>, o: &OwnedAfter) {
-    b.push_bind(o.shares_owned_following)
-        .push_bind(o.value_owned_following)
-        .push_bind(o.direct_or_indirect.as_deref())
-        .push_bind(o.nature_of_ownership.as_deref());
+fn bind_owned(b: &mut Tuple<'_>, o: &OwnedAfter) {
+    b.bind(o.shares_owned_following)
+        .bind(o.value_owned_following)
+        .bind(o.direct_or_indirect.as_deref())
+        .bind(o.nature_of_ownership.as_deref());
 }
 
 /// Binds the six derivative-term columns (all null on non-derivative rows).
-fn bind_terms(b: &mut Values<'_>, d: Option<&DerivativeTerms>) {
-    b.push_bind(d.and_then(|d| d.conversion_or_exercise_price))
-        .push_bind(date(d.and_then(|d| d.exercise_date)))
-        .push_bind(date(d.and_then(|d| d.expiration_date)))
-        .push_bind(d.and_then(|d| d.underlying_security_title.as_deref()))
-        .push_bind(d.and_then(|d| d.underlying_security_shares))
-        .push_bind(d.and_then(|d| d.underlying_security_value));
+fn bind_terms(b: &mut Tuple<'_>, d: Option<&DerivativeTerms>) {
+    b.bind(d.and_then(|d| d.conversion_or_exercise_price))
+        .bind(date(d.and_then(|d| d.exercise_date)))
+        .bind(date(d.and_then(|d| d.expiration_date)))
+        .bind(d.and_then(|d| d.underlying_security_title.as_deref()))
+        .bind(d.and_then(|d| d.underlying_security_shares))
+        .bind(d.and_then(|d| d.underlying_security_value));
 }
 
 /// The child rows of every filing in `fresh`, each with its filing's accession and its position.
@@ -127,19 +128,14 @@ fn numbered<'a, T>(
 
 /// Which of `accessions` the filings table holds.
 async fn stored_accessions(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     accessions: &[&str],
 ) -> Result<HashSet<String>> {
     let mut found = HashSet::new();
     for chunk in accessions.chunks(MAX_BINDS) {
-        let mut qb: QueryBuilder<Sqlite> =
-            QueryBuilder::new("SELECT accession FROM filings WHERE accession IN (");
-        let mut sep = qb.separated(", ");
-        for a in chunk {
-            sep.push_bind(*a);
-        }
-        qb.push(")");
-        for row in qb.build().persistent(false).fetch_all(&mut *conn).await? {
+        let mut q = Statement::new("SELECT accession FROM filings WHERE accession IN (");
+        q.list(chunk.iter().copied()).push(")");
+        for row in q.query()?.fetch_all(&mut *conn).await? {
             found.insert(row.try_get::<String, _>(0)?);
         }
     }
@@ -148,18 +144,17 @@ async fn stored_accessions(
 
 /// Runs `INSERT INTO {head} VALUES ...` over `rows` in chunks that respect the bind limit.
 async fn insert_chunked<'r, T: 'r>(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     head: &str,
     columns: usize,
     rows: &'r [T],
-    bind: impl Fn(&mut Values<'_>, &'r T),
+    bind: impl Fn(&mut Tuple<'_>, &'r T),
 ) -> Result<u64> {
     let mut affected = 0;
     for chunk in rows.chunks((MAX_BINDS / columns).max(1)) {
-        let mut qb: QueryBuilder<Sqlite> = QueryBuilder::new(head);
-        qb.push_values(chunk, |mut b, row| bind(&mut b, row));
-        qb.push(" ON CONFLICT DO NOTHING");
-        affected += qb.build().persistent(false).execute(&mut *tx).await?.rows_affected();
+        let mut q = Statement::new(head);
+        q.values(chunk, |b, row| bind(b, row)).push(" ON CONFLICT DO NOTHING");
+        affected += q.query()?.execute(&mut *tx).await?.rows_affected();
     }
     Ok(affected)
 }
@@ -227,25 +222,25 @@ impl Store {
             &fresh,
             |b, s| {
                 let f = s.filing;
-                b.push_bind(f.accession.as_str())
-                    .push_bind(f.document_type.as_str())
-                    .push_bind(f.schema_version.as_deref())
-                    .push_bind(f.issuer.cik.to_string())
-                    .push_bind(f.issuer.name.as_deref())
-                    .push_bind(f.issuer.trading_symbol.as_deref())
-                    .push_bind(date(f.period_of_report))
-                    .push_bind(date(f.date_of_original_submission))
-                    .push_bind(date(f.filed_date))
-                    .push_bind(f.accepted_at.map(|t| t.to_string()))
-                    .push_bind(f.not_subject_to_section16)
-                    .push_bind(f.no_securities_owned)
-                    .push_bind(f.form3_holdings_reported)
-                    .push_bind(f.form4_transactions_reported)
-                    .push_bind(f.aff10b5one)
-                    .push_bind(f.remarks.as_deref())
-                    .push_bind(f.reporting_owners.first().map(|o| o.cik.to_string()))
-                    .push_bind(s.source)
-                    .push_bind(now.clone());
+                b.bind(f.accession.as_str())
+                    .bind(f.document_type.as_str())
+                    .bind(f.schema_version.as_deref())
+                    .bind(f.issuer.cik.to_string())
+                    .bind(f.issuer.name.as_deref())
+                    .bind(f.issuer.trading_symbol.as_deref())
+                    .bind(date(f.period_of_report))
+                    .bind(date(f.date_of_original_submission))
+                    .bind(date(f.filed_date))
+                    .bind(f.accepted_at.map(|t| t.to_string()))
+                    .bind(f.not_subject_to_section16)
+                    .bind(f.no_securities_owned)
+                    .bind(f.form3_holdings_reported)
+                    .bind(f.form4_transactions_reported)
+                    .bind(f.aff10b5one)
+                    .bind(f.remarks.as_deref())
+                    .bind(f.reporting_owners.first().map(|o| o.cik.to_string()))
+                    .bind(s.source)
+                    .bind(now.clone());
             },
         )
         .await?;
@@ -258,16 +253,16 @@ impl Store {
             10,
             &owners,
             |b, (a, i, o)| {
-                b.push_bind(*a)
-                    .push_bind(*i)
-                    .push_bind(o.cik.to_string())
-                    .push_bind(o.name.as_deref())
-                    .push_bind(o.is_director)
-                    .push_bind(o.is_officer)
-                    .push_bind(o.is_ten_percent_owner)
-                    .push_bind(o.is_other)
-                    .push_bind(o.officer_title.as_deref())
-                    .push_bind(o.other_text.as_deref());
+                b.bind(*a)
+                    .bind(*i)
+                    .bind(o.cik.to_string())
+                    .bind(o.name.as_deref())
+                    .bind(o.is_director)
+                    .bind(o.is_officer)
+                    .bind(o.is_ten_percent_owner)
+                    .bind(o.is_other)
+                    .bind(o.officer_title.as_deref())
+                    .bind(o.other_text.as_deref());
             },
         )
         .await?;
@@ -303,28 +298,27 @@ impl Store {
             &txs,
             |b, r| {
                 let t = r.t;
-                b.push_bind(r.accession)
-                    .push_bind(r.is_derivative)
-                    .push_bind(r.position)
-                    .push_bind(r.issuer_cik.as_str())
-                    .push_bind(t.security_title.as_deref())
-                    .push_bind(date(t.transaction_date))
-                    .push_bind(date(t.deemed_execution_date))
-                    .push_bind(t.transaction_form_type.as_deref())
-                    .push_bind(t.transaction_code.as_deref())
-                    .push_bind(t.equity_swap_involved)
-                    .push_bind(t.transaction_timeliness.as_deref())
-                    .push_bind(t.shares)
-                    .push_bind(t.total_value)
-                    .push_bind(t.price_per_share)
-                    .push_bind(price_source(t.price_source))
-                    .push_bind(t.price_range_low)
-                    .push_bind(t.price_range_high)
-                    .push_bind(ad(t.acquired_disposed));
+                b.bind(r.accession)
+                    .bind(r.is_derivative)
+                    .bind(r.position)
+                    .bind(r.issuer_cik.as_str())
+                    .bind(t.security_title.as_deref())
+                    .bind(date(t.transaction_date))
+                    .bind(date(t.deemed_execution_date))
+                    .bind(t.transaction_form_type.as_deref())
+                    .bind(t.transaction_code.as_deref())
+                    .bind(t.equity_swap_involved)
+                    .bind(t.transaction_timeliness.as_deref())
+                    .bind(t.shares)
+                    .bind(t.total_value)
+                    .bind(t.price_per_share)
+                    .bind(price_source(t.price_source))
+                    .bind(t.price_range_low)
+                    .bind(t.price_range_high)
+                    .bind(ad(t.acquired_disposed));
                 bind_owned(b, &t.owned_after);
                 bind_terms(b, t.derivative.as_ref());
-                b.push_bind(t.footnote_cites_10b5_1)
-                    .push_bind(json_ids(&t.footnote_refs.footnotes_by_field));
+                b.bind(t.footnote_cites_10b5_1).bind(json_ids(&t.footnote_refs.footnotes_by_field));
             },
         )
         .await?;
@@ -355,14 +349,14 @@ impl Store {
             &holds,
             |b, r| {
                 let h = r.h;
-                b.push_bind(r.accession)
-                    .push_bind(r.is_derivative)
-                    .push_bind(r.position)
-                    .push_bind(h.security_title.as_deref())
-                    .push_bind(h.transaction_form_type.as_deref());
+                b.bind(r.accession)
+                    .bind(r.is_derivative)
+                    .bind(r.position)
+                    .bind(h.security_title.as_deref())
+                    .bind(h.transaction_form_type.as_deref());
                 bind_owned(b, &h.owned_after);
                 bind_terms(b, h.derivative.as_ref());
-                b.push_bind(json_ids(&h.footnote_refs.footnotes_by_field));
+                b.bind(json_ids(&h.footnote_refs.footnotes_by_field));
             },
         )
         .await?;
@@ -374,7 +368,7 @@ impl Store {
             4,
             &notes,
             |b, (a, i, n)| {
-                b.push_bind(*a).push_bind(*i).push_bind(n.id.as_str()).push_bind(n.text.as_str());
+                b.bind(*a).bind(*i).bind(n.id.as_str()).bind(n.text.as_str());
             },
         )
         .await?;
@@ -386,7 +380,7 @@ impl Store {
             4,
             &sigs,
             |b, (a, i, g)| {
-                b.push_bind(*a).push_bind(*i).push_bind(g.name.as_deref()).push_bind(date(g.date));
+                b.bind(*a).bind(*i).bind(g.name.as_deref()).bind(date(g.date));
             },
         )
         .await?;
@@ -394,14 +388,9 @@ impl Store {
         // Inputs that now ingest are no longer errors.
         let sources: Vec<&str> = fresh.iter().map(|s| s.source).collect();
         for chunk in sources.chunks(MAX_BINDS) {
-            let mut qb: QueryBuilder<Sqlite> =
-                QueryBuilder::new("DELETE FROM ingest_errors WHERE source IN (");
-            let mut sep = qb.separated(", ");
-            for s in chunk {
-                sep.push_bind(*s);
-            }
-            qb.push(")");
-            qb.build().execute(&mut *tx).await?;
+            let mut q = Statement::new("DELETE FROM ingest_errors WHERE source IN (");
+            q.list(chunk.iter().copied()).push(")");
+            q.query()?.execute(&mut *tx).await?;
         }
 
         tx.commit().await?;
@@ -574,8 +563,11 @@ impl Store {
         let Some(f) = sqlx::query(
             "SELECT accession, form_type, schema_version, issuer_cik, issuer_name, issuer_ticker, \
                     period_of_report, date_of_original_submission, filed_date, accepted_at, \
-                    not_subject_to_section16, no_securities_owned, form3_holdings_reported, \
-                    form4_transactions_reported, aff10b5one, remarks \
+                    CAST(not_subject_to_section16 AS INTEGER), \
+                    CAST(no_securities_owned AS INTEGER), \
+                    CAST(form3_holdings_reported AS INTEGER), \
+                    CAST(form4_transactions_reported AS INTEGER), CAST(aff10b5one AS INTEGER), \
+                    remarks \
              FROM filings WHERE accession = $1",
         )
         .bind(accession)
@@ -586,7 +578,8 @@ impl Store {
         };
 
         let owners = sqlx::query(
-            "SELECT owner_cik, name, is_director, is_officer, is_ten_percent_owner, is_other, \
+            "SELECT owner_cik, name, CAST(is_director AS INTEGER), CAST(is_officer AS INTEGER), \
+                    CAST(is_ten_percent_owner AS INTEGER), CAST(is_other AS INTEGER), \
                     officer_title, other_text \
              FROM reporting_owners WHERE accession = $1 ORDER BY position",
         )
@@ -594,21 +587,24 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         let txs = sqlx::query(
-            "SELECT is_derivative, security_title, transaction_date, deemed_execution_date, \
-                    transaction_form_type, transaction_code, equity_swap_involved, \
+            "SELECT CAST(is_derivative AS INTEGER), security_title, transaction_date, \
+                    deemed_execution_date, transaction_form_type, transaction_code, \
+                    CAST(equity_swap_involved AS INTEGER), \
                     transaction_timeliness, shares, total_value, price_per_share, price_source, \
                     price_range_low, price_range_high, acquired_disposed, shares_owned_following, \
                     value_owned_following, direct_or_indirect, nature_of_ownership, \
                     conversion_or_exercise_price, exercise_date, expiration_date, \
                     underlying_security_title, underlying_security_shares, \
-                    underlying_security_value, footnote_cites_10b5_1, footnotes_by_field \
+                    underlying_security_value, CAST(footnote_cites_10b5_1 AS INTEGER), \
+                    footnotes_by_field \
              FROM transactions WHERE accession = $1 ORDER BY position",
         )
         .bind(accession)
         .fetch_all(&self.pool)
         .await?;
         let holds = sqlx::query(
-            "SELECT is_derivative, security_title, transaction_form_type, shares_owned_following, \
+            "SELECT CAST(is_derivative AS INTEGER), security_title, transaction_form_type, \
+                    shares_owned_following, \
                     value_owned_following, direct_or_indirect, nature_of_ownership, \
                     conversion_or_exercise_price, exercise_date, expiration_date, \
                     underlying_security_title, underlying_security_shares, \
@@ -648,11 +644,11 @@ impl Store {
             )?,
             filed_date: opt_date("filings", "filed_date", f.try_get(8)?)?,
             accepted_at: opt_timestamp(f.try_get(9)?)?,
-            not_subject_to_section16: f.try_get(10)?,
-            no_securities_owned: f.try_get(11)?,
-            form3_holdings_reported: f.try_get(12)?,
-            form4_transactions_reported: f.try_get(13)?,
-            aff10b5one: f.try_get(14)?,
+            not_subject_to_section16: optional_flag(&f, 10)?,
+            no_securities_owned: optional_flag(&f, 11)?,
+            form3_holdings_reported: optional_flag(&f, 12)?,
+            form4_transactions_reported: optional_flag(&f, 13)?,
+            aff10b5one: optional_flag(&f, 14)?,
             remarks: f.try_get(15)?,
             reporting_owners: owners
                 .iter()
@@ -660,10 +656,10 @@ impl Store {
                     Ok(ReportingOwner {
                         cik: parse_cik("reporting_owners", "owner_cik", o.try_get(0)?)?,
                         name: o.try_get(1)?,
-                        is_director: o.try_get(2)?,
-                        is_officer: o.try_get(3)?,
-                        is_ten_percent_owner: o.try_get(4)?,
-                        is_other: o.try_get(5)?,
+                        is_director: flag(o, 2)?,
+                        is_officer: flag(o, 3)?,
+                        is_ten_percent_owner: flag(o, 4)?,
+                        is_other: flag(o, 5)?,
                         officer_title: o.try_get(6)?,
                         other_text: o.try_get(7)?,
                     })
@@ -731,7 +727,7 @@ struct FilingKey {
 }
 
 impl FilingKey {
-    fn read(r: &SqliteRow) -> Result<Self> {
+    fn read(r: &AnyRow) -> Result<Self> {
         Ok(FilingKey {
             accession: r.try_get(0)?,
             form_type: r.try_get(1)?,
@@ -798,7 +794,7 @@ fn footnote_refs(table: &'static str, s: String) -> Result<FootnoteRefs> {
     })
 }
 
-fn owned_after(r: &SqliteRow, first: usize) -> Result<OwnedAfter> {
+fn owned_after(r: &AnyRow, first: usize) -> Result<OwnedAfter> {
     Ok(OwnedAfter {
         shares_owned_following: r.try_get(first)?,
         value_owned_following: r.try_get(first + 1)?,
@@ -810,7 +806,7 @@ fn owned_after(r: &SqliteRow, first: usize) -> Result<OwnedAfter> {
 fn terms(
     table: &'static str,
     is_derivative: bool,
-    r: &SqliteRow,
+    r: &AnyRow,
     first: usize,
 ) -> Result<Option<DerivativeTerms>> {
     if !is_derivative {
@@ -826,9 +822,9 @@ fn terms(
     }))
 }
 
-fn transaction_row(r: &SqliteRow) -> Result<(bool, Transaction)> {
+fn transaction_row(r: &AnyRow) -> Result<(bool, Transaction)> {
     const T: &str = "transactions";
-    let is_derivative: bool = r.try_get(0)?;
+    let is_derivative = flag(r, 0)?;
     let price_source = match r.try_get::<Option<String>, _>(11)?.as_deref() {
         None => None,
         Some("table") => Some(PriceSource::Table),
@@ -862,7 +858,7 @@ fn transaction_row(r: &SqliteRow) -> Result<(bool, Transaction)> {
             deemed_execution_date: opt_date(T, "deemed_execution_date", r.try_get(3)?)?,
             transaction_form_type: r.try_get(4)?,
             transaction_code: r.try_get(5)?,
-            equity_swap_involved: r.try_get(6)?,
+            equity_swap_involved: optional_flag(r, 6)?,
             transaction_timeliness: r.try_get(7)?,
             shares: r.try_get(8)?,
             total_value: r.try_get(9)?,
@@ -873,15 +869,15 @@ fn transaction_row(r: &SqliteRow) -> Result<(bool, Transaction)> {
             acquired_disposed,
             owned_after: owned_after(r, 15)?,
             derivative: terms(T, is_derivative, r, 19)?,
-            footnote_cites_10b5_1: r.try_get(25)?,
+            footnote_cites_10b5_1: flag(r, 25)?,
             footnote_refs,
         },
     ))
 }
 
-fn holding_row(r: &SqliteRow) -> Result<(bool, Holding)> {
+fn holding_row(r: &AnyRow) -> Result<(bool, Holding)> {
     const T: &str = "holdings";
-    let is_derivative: bool = r.try_get(0)?;
+    let is_derivative = flag(r, 0)?;
     let footnote_refs = footnote_refs(T, r.try_get(13)?)?;
     Ok((
         is_derivative,

@@ -4,7 +4,7 @@ use jiff::civil::Date;
 use marketdesk_core::{Change, DailyBar, change_as_of};
 use sqlx::Row;
 
-use crate::{Error, Result, Store};
+use crate::{Error, Result, Store, sql::Statement};
 
 fn stored_day(day: String) -> Result<Date> {
     day.parse().map_err(|_| Error::Corrupt { table: "daily_bars", column: "day", value: day })
@@ -17,25 +17,25 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let mut written = 0;
         for chunk in bars.chunks(3_000) {
-            let mut qb = sqlx::QueryBuilder::new(
+            let mut qb = Statement::new(
                 "INSERT INTO daily_bars (ticker, day, open, high, low, close, volume, source) ",
             );
-            qb.push_values(chunk, |mut b, bar| {
-                b.push_bind(bar.ticker.as_str())
-                    .push_bind(bar.date.to_string())
-                    .push_bind(bar.open)
-                    .push_bind(bar.high)
-                    .push_bind(bar.low)
-                    .push_bind(bar.close)
-                    .push_bind(bar.volume.and_then(|v| i64::try_from(v).ok()))
-                    .push_bind(source);
+            qb.values(chunk, |b, bar| {
+                b.bind(bar.ticker.as_str())
+                    .bind(bar.date.to_string())
+                    .bind(bar.open)
+                    .bind(bar.high)
+                    .bind(bar.low)
+                    .bind(bar.close)
+                    .bind(bar.volume.and_then(|v| i64::try_from(v).ok()))
+                    .bind(source);
             });
             qb.push(
                 " ON CONFLICT (ticker, day) DO UPDATE SET open = excluded.open, \
                  high = excluded.high, low = excluded.low, close = excluded.close, \
                  volume = excluded.volume, source = excluded.source",
             );
-            written += qb.build().persistent(false).execute(&mut *tx).await?.rows_affected();
+            written += qb.query()?.execute(&mut *tx).await?.rows_affected();
         }
         tx.commit().await?;
         Ok(written)

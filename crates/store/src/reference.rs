@@ -2,9 +2,9 @@
 
 use jiff::Timestamp;
 use marketdesk_core::Cik;
-use sqlx::{Row, sqlite::SqliteRow};
+use sqlx::{Row, any::AnyRow};
 
-use crate::{Error, Result, Store};
+use crate::{Error, Result, Store, sql::Statement, sql::flag};
 
 /// One company of the reference list, as stored.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -55,7 +55,7 @@ pub struct ReferenceDocuments {
     pub size_order: Option<Vec<u8>>,
 }
 
-fn company(r: &SqliteRow) -> Result<CompanyRecord> {
+fn company(r: &AnyRow) -> Result<CompanyRecord> {
     let cik: String = r.try_get(0)?;
     let rank: Option<i64> = r.try_get(3)?;
     Ok(CompanyRecord {
@@ -67,13 +67,13 @@ fn company(r: &SqliteRow) -> Result<CompanyRecord> {
         name: r.try_get(1)?,
         main_ticker: r.try_get(2)?,
         size_rank: rank.and_then(|r| u32::try_from(r).ok()),
-        exchange_traded_product: r.try_get(4)?,
+        exchange_traded_product: flag(r, 4)?,
         securities: Vec::new(),
     })
 }
 
-const COMPANY_COLUMNS: &str =
-    "SELECT c.cik, c.name, c.main_ticker, c.size_rank, c.exchange_traded_product FROM companies c";
+const COMPANY_COLUMNS: &str = "SELECT c.cik, c.name, c.main_ticker, c.size_rank, \
+     CAST(c.exchange_traded_product AS INTEGER) FROM companies c";
 
 impl Store {
     /// Replaces the whole reference list in one transaction, so readers never see half a list.
@@ -88,17 +88,17 @@ impl Store {
         sqlx::query("DELETE FROM securities").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM companies").execute(&mut *tx).await?;
         for chunk in companies.chunks(5_000) {
-            let mut qb = sqlx::QueryBuilder::new(
+            let mut qb = Statement::new(
                 "INSERT INTO companies (cik, name, main_ticker, size_rank, exchange_traded_product) ",
             );
-            qb.push_values(chunk, |mut b, c| {
-                b.push_bind(c.cik.to_string())
-                    .push_bind(c.name.as_str())
-                    .push_bind(c.main_ticker.as_deref())
-                    .push_bind(c.size_rank.map(i64::from))
-                    .push_bind(c.exchange_traded_product);
+            qb.values(chunk, |b, c| {
+                b.bind(c.cik.to_string())
+                    .bind(c.name.as_str())
+                    .bind(c.main_ticker.as_deref())
+                    .bind(c.size_rank.map(i64::from))
+                    .bind(c.exchange_traded_product);
             });
-            qb.build().persistent(false).execute(&mut *tx).await?;
+            qb.query()?.execute(&mut *tx).await?;
         }
         let securities: Vec<(String, i64, &SecurityRecord)> = companies
             .iter()
@@ -108,18 +108,17 @@ impl Store {
             })
             .collect();
         for chunk in securities.chunks(5_000) {
-            let mut qb = sqlx::QueryBuilder::new(
-                "INSERT INTO securities (ticker, cik, exchange, kind, position) ",
-            );
-            qb.push_values(chunk, |mut b, (cik, i, s)| {
-                b.push_bind(s.ticker.as_str())
-                    .push_bind(cik.as_str())
-                    .push_bind(s.exchange.as_str())
-                    .push_bind(s.kind.as_str())
-                    .push_bind(*i);
+            let mut qb =
+                Statement::new("INSERT INTO securities (ticker, cik, exchange, kind, position) ");
+            qb.values(chunk, |b, (cik, i, s)| {
+                b.bind(s.ticker.as_str())
+                    .bind(cik.as_str())
+                    .bind(s.exchange.as_str())
+                    .bind(s.kind.as_str())
+                    .bind(*i);
             });
             qb.push(" ON CONFLICT DO NOTHING");
-            qb.build().persistent(false).execute(&mut *tx).await?;
+            qb.query()?.execute(&mut *tx).await?;
         }
         // Only the latest documents are needed; older loads keep their record, not their bytes.
         sqlx::query("UPDATE reference_loads SET exchange_list = $1, size_order = NULL")
@@ -194,7 +193,7 @@ impl Store {
         self.with_securities(row).await
     }
 
-    async fn with_securities(&self, row: Option<SqliteRow>) -> Result<Option<CompanyRecord>> {
+    async fn with_securities(&self, row: Option<AnyRow>) -> Result<Option<CompanyRecord>> {
         let Some(row) = row else { return Ok(None) };
         let mut c = company(&row)?;
         let rows = sqlx::query(

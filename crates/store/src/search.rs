@@ -2,14 +2,15 @@
 //! companies (name, every symbol) and insiders (reporting owners, with the issuers they file
 //! for), kept current as articles are saved.
 //!
-//! This is the one SQLite-specific module: the index is an FTS5 table (compiled into the bundled
-//! SQLite). A PostgreSQL backend would keep the same API over a `tsvector` column. Readers never
-//! write FTS syntax: [`Store::search`] turns the words a reader typed into a prefix query.
+//! The one module whose SQL differs by backend: on SQLite the index is an FTS5 table (compiled
+//! into the bundled SQLite), on PostgreSQL a generated, weighted `tsvector` under a GIN index.
+//! Readers never write query syntax: [`Store::search`] turns the words a reader typed into a
+//! prefix query for either.
 
 use serde_json::Value;
 use sqlx::Row;
 
-use crate::{ArticleRecord, Result, Store};
+use crate::{ArticleRecord, Backend, Result, Store};
 
 /// What a search hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -65,16 +66,20 @@ pub struct SearchCounts {
     pub insiders: u64,
 }
 
-/// The reader's words as an FTS5 query: each word (letters and digits) quoted, as a prefix, all
-/// required. `None` when nothing searchable is left.
-fn fts_query(input: &str) -> Option<String> {
-    let words: Vec<String> = input
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .take(8)
-        .map(|w| format!("\"{w}\"*"))
-        .collect();
-    (!words.is_empty()).then(|| words.join(" "))
+/// The words (letters and digits) a reader typed, at most eight; nothing else of the input
+/// reaches the query, so no search syntax can be injected.
+fn query_words(input: &str) -> Vec<&str> {
+    input.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(8).collect()
+}
+
+/// The words as an FTS5 query: each quoted, as a prefix, all required.
+fn fts_query(words: &[&str]) -> String {
+    words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ")
+}
+
+/// The words as a PostgreSQL `tsquery`: each quoted, as a prefix, all required.
+fn tsquery(words: &[&str]) -> String {
+    words.iter().map(|w| format!("'{w}':*")).collect::<Vec<_>>().join(" & ")
 }
 
 /// The text of an article body (the writer's JSON, as `marketdesk show --json` documents it)
@@ -224,10 +229,10 @@ impl Store {
         let companies = sqlx::query(
             "INSERT INTO search_index (kind, key, title, body, tickers) \
              SELECT 'company', c.cik, c.name, \
-                    COALESCE((SELECT group_concat(s.exchange, ' ') FROM securities s \
+                    COALESCE((SELECT string_agg(s.exchange, ' ') FROM securities s \
                               WHERE s.cik = c.cik), ''), \
                     TRIM(COALESCE(c.main_ticker, '') || ' ' || \
-                         COALESCE((SELECT group_concat(s.ticker, ' ') FROM securities s \
+                         COALESCE((SELECT string_agg(s.ticker, ' ') FROM securities s \
                                    WHERE s.cik = c.cik \
                                      AND s.ticker <> COALESCE(c.main_ticker, '')), '')) \
              FROM companies c WHERE EXISTS (SELECT 1 FROM securities s WHERE s.cik = c.cik)",
@@ -263,18 +268,39 @@ impl Store {
         kind: SearchKind,
         limit: u32,
     ) -> Result<Vec<SearchHit>> {
-        let Some(fts) = fts_query(query) else { return Ok(Vec::new()) };
-        let rows = sqlx::query(
-            "SELECT key, title, \
-                    snippet(search_index, 3, char(57344), char(57345), '…', 16), tickers \
-             FROM search_index WHERE search_index MATCH $1 AND kind = $2 \
-             ORDER BY bm25(search_index, 0.0, 0.0, 10.0, 1.0, 20.0), key LIMIT $3",
-        )
-        .bind(&fts)
-        .bind(kind.as_str())
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+        let words = query_words(query);
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (sql, terms) = match self.backend {
+            Backend::Sqlite => (
+                "SELECT key, title, \
+                        snippet(search_index, 3, char(57344), char(57345), '…', 16), tickers \
+                 FROM search_index WHERE search_index MATCH $1 AND kind = $2 \
+                 ORDER BY bm25(search_index, 0.0, 0.0, 10.0, 1.0, 20.0), key LIMIT $3",
+                fts_query(&words),
+            ),
+            // The snippet is cut from the few best rows only: ts_headline reparses the body.
+            Backend::Postgres => (
+                "SELECT key, title, ts_headline('simple', COALESCE(body, ''), q, \
+                        'StartSel=\u{E000}, StopSel=\u{E001}, MaxWords=16, MinWords=6, \
+                         ShortWord=1, MaxFragments=1, FragmentDelimiter=…'), \
+                        COALESCE(tickers, '') \
+                 FROM (SELECT key, title, body, tickers, q, \
+                              ts_rank('{0.1, 0.2, 0.5, 1.0}', document, q) AS rank \
+                       FROM search_index, to_tsquery('simple', $1) AS q \
+                       WHERE document @@ q AND kind = $2 \
+                       ORDER BY rank DESC, key LIMIT $3) AS best \
+                 ORDER BY rank DESC, key",
+                tsquery(&words),
+            ),
+        };
+        let rows = sqlx::query(sql)
+            .bind(&terms)
+            .bind(kind.as_str())
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter()
             .map(|r| {
                 let tickers: String = r.try_get(3)?;
@@ -313,17 +339,14 @@ mod tests {
 
     #[test]
     fn reader_words_become_a_safe_prefix_query() {
-        assert_eq!(fts_query("tsla"), Some("\"tsla\"*".into()));
-        assert_eq!(
-            fts_query("Musk \"OR\" NEAR(x"),
-            Some("\"Musk\"* \"OR\"* \"NEAR\"* \"x\"*".into())
-        );
-        assert_eq!(fts_query(" -*\"() "), None);
+        assert_eq!(fts_query(&query_words("tsla")), "\"tsla\"*");
+        let words = query_words("Musk \"OR\" NEAR(x");
+        assert_eq!(fts_query(&words), "\"Musk\"* \"OR\"* \"NEAR\"* \"x\"*");
+        assert_eq!(tsquery(&words), "'Musk':* & 'OR':* & 'NEAR':* & 'x':*");
+        assert_eq!(query_words(" -*\"() "), Vec::<&str>::new());
     }
 
-    #[tokio::test]
-    async fn articles_are_found_by_ticker_words_and_sector() {
-        let store = Store::open_in_memory().await.expect("store");
+    async fn articles_are_found_by_ticker_words_and_sector(store: Store) {
         let body = r#"{"dek": "A big purchase.", "sections": [{"heading": "What happened",
             "paragraphs": ["Elon Musk bought shares of Tesla."]}],
             "fact_sheet": {"entities": [{"display": "Tesla, Inc.", "name": "TESLA INC"}],
@@ -346,4 +369,6 @@ mod tests {
         assert_eq!(counts.articles, 2);
         assert_eq!(store.search("musk", SearchKind::Article, 10).await.expect("s").len(), 1);
     }
+
+    crate::on_every_backend!(articles_are_found_by_ticker_words_and_sector);
 }

@@ -7,7 +7,7 @@ use marketdesk_core::{Cik, Position, ThirteenF};
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{Error, Result, Store};
+use crate::{Error, Result, Store, sql::Statement};
 
 /// A report and where it came from.
 #[derive(Debug, Clone, Copy)]
@@ -91,24 +91,24 @@ impl Store {
                 .map(|(p, i)| Ok((i, p, json(p, "thirteen_f_positions")?)))
                 .collect::<Result<_>>()?;
             for chunk in rows.chunks(3_000) {
-                let mut qb = sqlx::QueryBuilder::new(
+                let mut qb = Statement::new(
                     "INSERT INTO thirteen_f_positions (accession, position, cusip, name_of_issuer, \
                      title_of_class, value_usd, shares_or_principal, share_type, put_call, \
                      document) ",
                 );
-                qb.push_values(chunk, |mut b, (i, p, doc)| {
-                    b.push_bind(accession)
-                        .push_bind(*i)
-                        .push_bind(p.cusip.as_deref())
-                        .push_bind(p.name_of_issuer.as_deref())
-                        .push_bind(p.title_of_class.as_deref())
-                        .push_bind(p.value_usd.and_then(|v| i64::try_from(v).ok()))
-                        .push_bind(p.shares_or_principal)
-                        .push_bind(label(p.share_type))
-                        .push_bind(label(p.put_call))
-                        .push_bind(doc.as_str());
+                qb.values(chunk, |b, (i, p, doc)| {
+                    b.bind(accession)
+                        .bind(*i)
+                        .bind(p.cusip.as_deref())
+                        .bind(p.name_of_issuer.as_deref())
+                        .bind(p.title_of_class.as_deref())
+                        .bind(p.value_usd.and_then(|v| i64::try_from(v).ok()))
+                        .bind(p.shares_or_principal)
+                        .bind(label(p.share_type))
+                        .bind(label(p.put_call))
+                        .bind(doc.as_str());
                 });
-                qb.build().persistent(false).execute(&mut *tx).await?;
+                qb.query()?.execute(&mut *tx).await?;
             }
             outcome.inserted += 1;
             outcome.positions += r.holdings.len() as u64;

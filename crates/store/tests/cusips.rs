@@ -13,9 +13,7 @@ fn record(cik: Option<&str>) -> CusipRecord {
     }
 }
 
-#[tokio::test]
-async fn resolved_mappings_survive_unresolved_ones() {
-    let store = Store::open_in_memory().await.expect("store");
+async fn resolved_mappings_survive_unresolved_ones(store: Store) {
     store.upsert_cusips(&[record(Some("320193"))], "derived").await.expect("upsert");
     store.upsert_cusips(&[record(None)], "later").await.expect("upsert");
     let got = store.cusip("037833100").await.expect("query").expect("found");
@@ -23,3 +21,5 @@ async fn resolved_mappings_survive_unresolved_ones() {
     assert_eq!(store.cusip_counts().await.expect("counts"), (1, 1));
     assert_eq!(store.cusip("000000000").await.expect("query"), None);
 }
+
+marketdesk_store::on_every_backend!(resolved_mappings_survive_unresolved_ones);

@@ -1,26 +1,17 @@
 //! The store keeps every parsed filing whole, ingests idempotently and resolves amendments.
 
-use std::path::PathBuf;
+mod support;
 
 use jiff::Timestamp;
 use marketdesk_core::OwnershipFiling;
 use marketdesk_edgar::parse_ownership;
-use marketdesk_store::{SourcedFiling, Store};
+use marketdesk_store::{
+    SourcedFiling, Store,
+    testing::{BACKENDS, fresh_store},
+};
 
 fn fixtures() -> Vec<(String, OwnershipFiling)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/edgar/ownership");
-    let mut paths: Vec<PathBuf> =
-        std::fs::read_dir(&dir).expect("fixtures").map(|e| e.expect("entry").path()).collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|p| {
-            let name = p.display().to_string();
-            let bytes = std::fs::read(&p).expect("readable");
-            let filing = parse_ownership(&name, &bytes).expect("fixture parses");
-            (name, filing)
-        })
-        .collect()
+    support::parsed("ownership", parse_ownership)
 }
 
 fn now() -> Timestamp {
@@ -31,9 +22,7 @@ fn sourced(all: &[(String, OwnershipFiling)]) -> Vec<SourcedFiling<'_>> {
     all.iter().map(|(s, f)| SourcedFiling { source: s, filing: f }).collect()
 }
 
-#[tokio::test]
-async fn every_fixture_reads_back_exactly_as_parsed() {
-    let store = Store::open_in_memory().await.expect("store");
+async fn every_fixture_reads_back_exactly_as_parsed(store: Store) {
     let all = fixtures();
     let outcome = store.insert_ownership(&sourced(&all), now()).await.expect("insert");
     assert_eq!(outcome.inserted, all.len() as u64);
@@ -43,9 +32,7 @@ async fn every_fixture_reads_back_exactly_as_parsed() {
     }
 }
 
-#[tokio::test]
-async fn reingesting_changes_nothing() {
-    let store = Store::open_in_memory().await.expect("store");
+async fn reingesting_changes_nothing(store: Store) {
     let all = fixtures();
     let first = store.insert_ownership(&sourced(&all), now()).await.expect("insert");
     let counts = store.counts().await.expect("counts");
@@ -56,9 +43,7 @@ async fn reingesting_changes_nothing() {
     assert_eq!(counts.transactions as u64, first.transactions);
 }
 
-#[tokio::test]
-async fn duplicates_within_one_batch_are_stored_once() {
-    let store = Store::open_in_memory().await.expect("store");
+async fn duplicates_within_one_batch_are_stored_once(store: Store) {
     let all = fixtures();
     let one = &all[..1];
     let batch = [sourced(one), sourced(one)].concat();
@@ -85,8 +70,9 @@ async fn amendments_supersede_what_they_amend_in_either_order() {
     let first = amendment_of(original, "0001127602-25-002000", "2025-01-15");
     let second = amendment_of(original, "0001127602-25-003000", "2025-01-20");
 
-    for order in [[original, &first, &second], [&second, &first, original]] {
-        let store = Store::open_in_memory().await.expect("store");
+    let orders = [[original, &first, &second], [&second, &first, original]];
+    for (order, backend) in orders.iter().flat_map(|o| BACKENDS.map(|b| (o, b))) {
+        let store = fresh_store(backend).await;
         for f in order {
             store
                 .insert_ownership(&[SourcedFiling { source: "t", filing: f }], now())
@@ -105,10 +91,8 @@ async fn amendments_supersede_what_they_amend_in_either_order() {
     }
 }
 
-#[tokio::test]
-async fn an_amendment_leaves_other_filers_alone() {
+async fn an_amendment_leaves_other_filers_alone(store: Store) {
     let all = fixtures();
-    let store = Store::open_in_memory().await.expect("store");
     store.insert_ownership(&sourced(&all), now()).await.expect("insert");
     let (_, original) = &all[10];
     let amendment = amendment_of(original, "0009999999-25-000001", "2030-01-01");
@@ -120,9 +104,7 @@ async fn an_amendment_leaves_other_filers_alone() {
     assert_eq!(store.counts().await.expect("counts").superseded, 1);
 }
 
-#[tokio::test]
-async fn errors_are_recorded_counted_and_cleared_by_success() {
-    let store = Store::open_in_memory().await.expect("store");
+async fn errors_are_recorded_counted_and_cleared_by_success(store: Store) {
     let all = fixtures();
     let (name, filing) = &all[0];
     store.record_ingest_error(name, None, "malformed XML", now()).await.expect("record");
@@ -148,3 +130,11 @@ async fn a_file_store_uses_wal_and_migrates_once() {
     assert_eq!(again.schema_version().await.expect("version"), version);
     assert!(dir.path().join("m.db-wal").exists() || dir.path().join("m.db").exists());
 }
+
+marketdesk_store::on_every_backend!(
+    an_amendment_leaves_other_filers_alone,
+    every_fixture_reads_back_exactly_as_parsed,
+    reingesting_changes_nothing,
+    duplicates_within_one_batch_are_stored_once,
+    errors_are_recorded_counted_and_cleared_by_success
+);

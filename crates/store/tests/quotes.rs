@@ -15,9 +15,7 @@ fn bar(day: &str, close: f64) -> DailyBar {
     }
 }
 
-#[tokio::test]
-async fn bars_round_trip_and_reimports_replace() {
-    let store = Store::open_in_memory().await.expect("store");
+async fn bars_round_trip_and_reimports_replace(store: Store) {
     let bars = [bar("2025-03-13", 100.0), bar("2025-03-14", 102.0)];
     assert_eq!(store.upsert_daily_bars(&bars, "a.csv").await.expect("upsert"), 2);
     let corrected = [bar("2025-03-14", 104.0)];
@@ -29,9 +27,7 @@ async fn bars_round_trip_and_reimports_replace() {
     assert_eq!(back, vec![bars[0].clone(), corrected[0].clone()]);
 }
 
-#[tokio::test]
-async fn change_is_as_of_the_day_asked() {
-    let store = Store::open_in_memory().await.expect("store");
+async fn change_is_as_of_the_day_asked(store: Store) {
     let bars = [bar("2025-03-12", 100.0), bar("2025-03-13", 110.0), bar("2025-03-14", 99.0)];
     store.upsert_daily_bars(&bars, "t").await.expect("upsert");
     let change = |d: &str| {
@@ -47,3 +43,8 @@ async fn change_is_as_of_the_day_asked() {
         None
     );
 }
+
+marketdesk_store::on_every_backend!(
+    bars_round_trip_and_reimports_replace,
+    change_is_as_of_the_day_asked
+);

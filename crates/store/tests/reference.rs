@@ -18,9 +18,7 @@ fn alphabet() -> CompanyRecord {
     }
 }
 
-#[tokio::test]
-async fn companies_are_found_by_any_ticker_and_loads_replace() {
-    let store = Store::open_in_memory().await.expect("store");
+async fn companies_are_found_by_any_ticker_and_loads_replace(store: Store) {
     let now = "2026-11-25T12:00:00Z".parse().expect("ts");
     assert_eq!(store.reference_load().await.expect("q"), None);
     let docs = |b: &[u8]| ReferenceDocuments { exchange_list: b.to_vec(), size_order: None };
@@ -39,3 +37,5 @@ async fn companies_are_found_by_any_ticker_and_loads_replace() {
     let latest = store.reference_documents().await.expect("q").expect("kept");
     assert_eq!(latest, docs(b"{2}"));
 }
+
+marketdesk_store::on_every_backend!(companies_are_found_by_any_ticker_and_loads_replace);

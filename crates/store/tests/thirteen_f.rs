@@ -5,8 +5,7 @@ use std::path::PathBuf;
 use marketdesk_edgar::parse_thirteen_f;
 use marketdesk_store::{SourcedReport, Store};
 
-#[tokio::test]
-async fn every_13f_fixture_reads_back_exactly_as_parsed() {
+async fn every_13f_fixture_reads_back_exactly_as_parsed(store: Store) {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/edgar/13f");
     let mut reports = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("fixtures") {
@@ -15,7 +14,6 @@ async fn every_13f_fixture_reads_back_exactly_as_parsed() {
         let bytes = std::fs::read(&path).expect("read");
         reports.push((name.clone(), parse_thirteen_f(&name, &bytes).expect("parses")));
     }
-    let store = Store::open_in_memory().await.expect("store");
     let now = "2026-11-25T12:00:00Z".parse().expect("ts");
     let batch: Vec<SourcedReport<'_>> =
         reports.iter().map(|(s, r)| SourcedReport { source: s, report: r }).collect();
@@ -30,3 +28,5 @@ async fn every_13f_fixture_reads_back_exactly_as_parsed() {
     }
     assert_eq!(store.thirteen_f_counts().await.expect("counts"), (5, 438));
 }
+
+marketdesk_store::on_every_backend!(every_13f_fixture_reads_back_exactly_as_parsed);

@@ -23,12 +23,17 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// The marketdesk binary with a private store and no config from the caller's directory.
 pub fn marketdesk(db: &Path) -> Command {
+    marketdesk_at(db.parent().unwrap_or(Path::new(".")), db.as_os_str())
+}
+
+/// The binary on the store at `location` (a path or URL), run in `dir`.
+pub fn marketdesk_at(dir: &Path, location: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_marketdesk"));
     cmd.env_remove("MARKETDESK_CONFIG")
         .env_remove("MARKETDESK_EDGAR_USER_AGENT")
         .env_remove("RUST_LOG")
-        .env("MARKETDESK_DB", db)
-        .current_dir(db.parent().unwrap_or(Path::new(".")));
+        .env("MARKETDESK_DB", location)
+        .current_dir(dir);
     cmd
 }
 

@@ -23,7 +23,8 @@ use jiff::Timestamp;
 use marketdesk_core::Cik;
 use marketdesk_linker::{Reference, SHIPPED_EXCHANGE_LIST, SHIPPED_SIZE_ORDER};
 use marketdesk_store::{
-    ArticleRecord, CusipRecord, ReferenceDocuments, SourcedFiling, SourcedReport, Store,
+    ArticleRecord, Backend, CusipRecord, ReferenceDocuments, SourcedFiling, SourcedReport, Store,
+    testing,
 };
 use marketdesk_web::{Clock, Site, SiteOptions, router};
 use marketdesk_writer::{
@@ -242,9 +243,21 @@ pub async fn site() -> TestSite {
 /// [`site`] with other options.
 pub async fn site_with(options: SiteOptions) -> TestSite {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("site.db");
-    std::fs::copy(fixture_db(), &path).expect("copy store");
-    let store = Store::open_sqlite(&path).await.expect("store");
+    let store = match testing::backend_under_test() {
+        Backend::Sqlite => {
+            let path = dir.path().join("site.db");
+            std::fs::copy(fixture_db(), &path).expect("copy store");
+            Store::open_sqlite(&path).await.expect("store")
+        }
+        // A schema of the test's own, filled from the fixture store the way an operator moves.
+        Backend::Postgres => {
+            let fixture = Store::open_sqlite(fixture_db()).await.expect("fixture store");
+            let store = testing::fresh_store(Backend::Postgres).await;
+            fixture.copy_into(&store).await.expect("copy the fixture store");
+            fixture.close().await;
+            store
+        }
+    };
     let site = Site::new(store.clone(), options).expect("site");
     site.refresh().await.expect("refresh");
     TestSite { site, store, _dir: dir }

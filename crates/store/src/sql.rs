@@ -1,0 +1,135 @@
+//! What both backends need from sqlx that its `Any` driver does not give as-is: statements with
+//! a variable number of numbered parameters, and boolean columns read back the same way.
+
+use std::fmt::Write as _;
+
+use sqlx::{
+    Any, Arguments as _, AssertSqlSafe, Decode, Encode, Row as _, Type,
+    any::{AnyArguments, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef},
+    error::BoxDynError,
+    query::Query,
+};
+
+use crate::Result;
+
+/// A statement assembled at run time, its parameters numbered `$1, $2, ...` as both SQLite and
+/// PostgreSQL read them (sqlx's `QueryBuilder` writes `?` for the `Any` driver, which
+/// PostgreSQL rejects).
+pub(crate) struct Statement {
+    sql: String,
+    args: AnyArguments,
+    binds: usize,
+    error: Option<BoxDynError>,
+}
+
+impl Statement {
+    pub(crate) fn new(head: &str) -> Self {
+        Statement { sql: head.to_owned(), args: AnyArguments::default(), binds: 0, error: None }
+    }
+
+    pub(crate) fn push(&mut self, sql: &str) -> &mut Self {
+        self.sql.push_str(sql);
+        self
+    }
+
+    pub(crate) fn bind<'t, T: Encode<'t, Any> + Type<Any>>(&mut self, value: T) -> &mut Self {
+        self.binds += 1;
+        // Writing to a String cannot fail.
+        let _ = write!(self.sql, "${}", self.binds);
+        if let Err(e) = self.args.add(value) {
+            self.error.get_or_insert(e);
+        }
+        self
+    }
+
+    /// `$1, $2, ...`, one parameter per item (the inside of an `IN (...)`).
+    pub(crate) fn list<'t, T: Encode<'t, Any> + Type<Any>>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+    ) -> &mut Self {
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.bind(item);
+        }
+        self
+    }
+
+    /// `VALUES (...), (...)`: `bind` fills one row's tuple.
+    pub(crate) fn values<R>(
+        &mut self,
+        rows: impl IntoIterator<Item = R>,
+        mut bind: impl FnMut(&mut Tuple<'_>, R),
+    ) -> &mut Self {
+        self.sql.push_str("VALUES ");
+        for (i, row) in rows.into_iter().enumerate() {
+            self.sql.push_str(if i == 0 { "(" } else { ", (" });
+            bind(&mut Tuple { statement: self, first: true }, row);
+            self.sql.push(')');
+        }
+        self
+    }
+
+    /// The statement, ready to run (not prepared: its text changes with every row count).
+    pub(crate) fn query(self) -> Result<Query<'static, Any, AnyArguments>> {
+        if let Some(e) = self.error {
+            return Err(sqlx::Error::Encode(e).into());
+        }
+        Ok(sqlx::query_with(AssertSqlSafe(self.sql), self.args).persistent(false))
+    }
+}
+
+/// One row of a `VALUES` list.
+pub(crate) struct Tuple<'a> {
+    statement: &'a mut Statement,
+    first: bool,
+}
+
+impl Tuple<'_> {
+    pub(crate) fn bind<'t, T: Encode<'t, Any> + Type<Any>>(&mut self, value: T) -> &mut Self {
+        if !self.first {
+            self.statement.sql.push_str(", ");
+        }
+        self.first = false;
+        self.statement.bind(value);
+        self
+    }
+}
+
+/// A `BOOLEAN` column as read through the `Any` driver. SQLite's driver refuses a column
+/// declared `BOOLEAN` outright, so queries select `CAST(column AS INTEGER)`, which both engines
+/// answer with 0 or 1; a boolean (PostgreSQL, uncast) reads too.
+pub(crate) struct Flag(pub(crate) bool);
+
+impl Type<Any> for Flag {
+    fn type_info() -> AnyTypeInfo {
+        <bool as Type<Any>>::type_info()
+    }
+
+    fn compatible(ty: &AnyTypeInfo) -> bool {
+        ty.kind() == AnyTypeInfoKind::Bool || ty.kind().is_integer()
+    }
+}
+
+impl<'r> Decode<'r, Any> for Flag {
+    fn decode(value: AnyValueRef<'r>) -> std::result::Result<Self, BoxDynError> {
+        match <bool as Decode<Any>>::decode(value.clone()) {
+            Ok(b) => Ok(Flag(b)),
+            Err(_) => <i64 as Decode<Any>>::decode(value).map(|i| Flag(i != 0)),
+        }
+    }
+}
+
+/// Reads a boolean column (by name or position).
+pub(crate) fn flag<I: sqlx::ColumnIndex<AnyRow>>(row: &AnyRow, column: I) -> Result<bool> {
+    Ok(row.try_get::<Flag, _>(column)?.0)
+}
+
+/// Reads a nullable boolean column.
+pub(crate) fn optional_flag<I: sqlx::ColumnIndex<AnyRow>>(
+    row: &AnyRow,
+    column: I,
+) -> Result<Option<bool>> {
+    Ok(row.try_get::<Option<Flag>, _>(column)?.map(|f| f.0))
+}
