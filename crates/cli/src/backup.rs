@@ -1,16 +1,17 @@
-//! `marketdesk backup` and `marketdesk restore`: the store's online copy and its way back.
+//! `marketdesk backup` and `marketdesk restore`: the store's online copy and its way back; and
+//! `marketdesk migrate`, a whole store copied to another backend.
 
 use std::{path::Path, process::ExitCode};
 
 use anyhow::Context;
-use marketdesk_store::{Error as StoreError, Store, is_postgres};
+use marketdesk_store::{Error as StoreError, Store, is_postgres, redact};
 
 use crate::PARTIAL_FAILURE;
 
 /// The tables named first in the summary line: what an operator checks a backup by.
 const KEY_TABLES: [&str; 4] = ["filings", "articles", "subscribers", "comments"];
 
-/// PostgreSQL has its own tools for this; the store does not speak it yet, so say which.
+/// PostgreSQL has its own tools for consistent copies of a live database: say which.
 fn postgres_guidance(command: &str) -> ExitCode {
     eprintln!(
         "marketdesk: `{command}` copies SQLite stores only; for PostgreSQL use its own tools:\n  \
@@ -98,4 +99,52 @@ pub(crate) async fn restore(location: &str, path: &Path, force: bool) -> anyhow:
         say!("the previous store is kept at {}", kept.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `marketdesk migrate --from LOCATION --to LOCATION [--json]`: exits 0 only when every table
+/// counts the same on both sides.
+pub(crate) async fn migrate(from: &str, to: &str, json: bool) -> anyhow::Result<ExitCode> {
+    let (from_shown, to_shown) = (redact(from), redact(to));
+    let source = Store::open_if_exists(from)
+        .await
+        .with_context(|| format!("opening the store to copy, {from_shown}"))?
+        .with_context(|| format!("no store at {from_shown} to copy"))?;
+    let target =
+        crate::open_store(to).await.with_context(|| format!("opening the target {to_shown}"))?;
+    let copied = source
+        .copy_into(&target)
+        .await
+        .with_context(|| format!("copying {from_shown} into {to_shown}"));
+    source.close().await;
+    target.close().await;
+    let copied = copied?;
+    let mismatches: Vec<String> = copied
+        .mismatches()
+        .map(|t| format!("{} ({} rows, copied {})", t.table, t.source, t.target))
+        .collect();
+    if json {
+        let tables: serde_json::Map<String, serde_json::Value> = copied
+            .tables
+            .iter()
+            .map(|t| {
+                (t.table.to_owned(), serde_json::json!({"source": t.source, "target": t.target}))
+            })
+            .collect();
+        let out = serde_json::json!({
+            "from": from_shown, "to": to_shown, "rows": copied.rows(), "tables": tables,
+        });
+        say!("{out}");
+    } else {
+        say!(
+            "copied {from_shown} into {to_shown}: {} tables, {} rows{}",
+            copied.tables.len(),
+            copied.rows(),
+            if mismatches.is_empty() { "; every table counts the same on both sides" } else { "" }
+        );
+    }
+    if mismatches.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("marketdesk: counts differ after the copy: {}", mismatches.join(", "));
+    Ok(ExitCode::from(PARTIAL_FAILURE))
 }

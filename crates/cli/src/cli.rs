@@ -203,6 +203,19 @@ pub(crate) enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Copy a whole store into an empty one on another backend (SQLite to PostgreSQL or back),
+    /// verified by counting every table on both sides.
+    Migrate {
+        /// The store to copy: a SQLite path or `sqlite:PATH`, or a `postgres://` URL.
+        #[arg(long)]
+        from: String,
+        /// The store to fill: created and migrated if need be; it must hold no rows.
+        #[arg(long)]
+        to: String,
+        /// Print {"from", "to", "rows", "tables": {name: {"source", "target"}}}.
+        #[arg(long)]
+        json: bool,
+    },
     /// The newsletter: preview and send the digest, list subscribers.
     #[command(subcommand)]
     Newsletter(NewsletterCommand),

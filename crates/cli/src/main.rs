@@ -95,7 +95,9 @@ fn db_location(cli_db: Option<&str>) -> String {
 }
 
 async fn open_store(location: &str) -> anyhow::Result<Store> {
-    Store::open(location).await.with_context(|| format!("opening the store at {location}"))
+    Store::open(location)
+        .await
+        .with_context(|| format!("opening the store at {}", marketdesk_store::redact(location)))
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -332,6 +334,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Restore { path, force } => {
             backup::restore(&db_location(cli.db.as_deref()), &path, force).await
         }
+        Command::Migrate { from, to, json } => backup::migrate(&from, &to, json).await,
         Command::Demo(args) => demo(cli.db.as_deref(), args, &config).await,
         Command::Bench(BenchCommand::Parse { paths, seconds }) => {
             bench::parse(&default_paths(paths), seconds)

@@ -9,7 +9,12 @@ use serde_json::Value;
 use support::{marketdesk, stderr, stdout};
 
 fn run(db: &Path, args: &[&str]) -> String {
-    let out = marketdesk(db).args(args).output().expect("run marketdesk");
+    succeed(marketdesk(db), args)
+}
+
+/// Runs `command` with `args`, which must succeed; its output.
+fn succeed(mut command: std::process::Command, args: &[&str]) -> String {
+    let out = command.args(args).output().expect("run marketdesk");
     assert!(out.status.success(), "marketdesk {args:?} failed: {}", stderr(&out));
     stdout(&out)
 }
@@ -86,4 +91,64 @@ fn postgres_stores_get_pg_dump_guidance() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("pg_dump --format=custom"), "{}", stderr(&out));
     assert!(stderr(&out).contains("pg_restore --clean --if-exists"), "{}", stderr(&out));
+}
+
+#[test]
+fn migrate_copies_the_demo_store_to_postgres_verified_by_counts() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("md.db");
+    run(&db, &["demo", "--no-serve"]);
+    let original = articles(&db);
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let postgres = runtime.block_on(marketdesk_store::testing::postgres_location());
+    let from = format!("sqlite:{}", db.display());
+
+    let report: Value =
+        serde_json::from_str(&run(&db, &["migrate", "--from", &from, "--to", &postgres, "--json"]))
+            .expect("migrate json");
+    let tables = report["tables"].as_object().expect("tables");
+    for (name, t) in tables {
+        assert_eq!(t["source"], t["target"], "{name}: {t}");
+    }
+    let rows: i64 = tables.values().map(|t| t["target"].as_i64().expect("count")).sum();
+    assert_eq!(report["rows"], rows);
+    assert!(tables["filings"]["target"].as_i64().is_some_and(|n| n > 0), "{report}");
+    assert!(tables["search_index"]["target"].as_i64().is_some_and(|n| n > 0), "{report}");
+
+    // The copy serves the same articles, searched through PostgreSQL.
+    let copied: Vec<Value> =
+        succeed(support::marketdesk_at(dir.path(), &postgres), &["articles", "--json"])
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect();
+    assert_eq!(copied, original);
+
+    // Again into the same database: refused, nothing changed.
+    let again = marketdesk(&db)
+        .args(["migrate", "--from", &from, "--to", &postgres])
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
+}
+
+#[test]
+fn migrate_errors_name_the_database_without_its_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("md.db");
+    run(&db, &["ingest", "errors"]);
+    let out = marketdesk(&db)
+        .args([
+            "migrate",
+            "--from",
+            db.to_str().expect("utf-8"),
+            "--to",
+            "postgres://md:s3cret@127.0.0.1:1/marketdesk",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("postgres://md:***@127.0.0.1:1/marketdesk"), "{err}");
+    assert!(!err.contains("s3cret"), "{err}");
 }
