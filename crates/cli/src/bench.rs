@@ -485,7 +485,11 @@ fn current_feed(entries: &[(String, String)]) -> String {
 /// Filing-to-article latency: `marketdesk run` (this binary, a fresh store) against a replay
 /// of EDGAR; each sample releases one filing in the current feed and times until its
 /// article is listed by the site's JSON Feed.
-pub(crate) async fn latency(data: &std::path::Path, poll_secs: u64) -> anyhow::Result<ExitCode> {
+pub(crate) async fn latency(
+    data: &std::path::Path,
+    poll_secs: u64,
+    store: Option<String>,
+) -> anyhow::Result<ExitCode> {
     // Filings each of whose signals the writer covers at the default threshold, one article
     // apiece (issuer CIK, accession); bare XML documents are served as EDGAR serves the
     // submission, at the accession's path.
@@ -509,7 +513,6 @@ pub(crate) async fn latency(data: &std::path::Path, poll_secs: u64) -> anyhow::R
     }
     let replay = EdgarReplay::start(files)?;
     let dir = tempfile::tempdir().context("creating a temporary directory")?;
-    let db = dir.path().join("latency.db");
     let config = dir.path().join("marketdesk.toml");
     std::fs::write(
         &config,
@@ -520,7 +523,7 @@ pub(crate) async fn latency(data: &std::path::Path, poll_secs: u64) -> anyhow::R
         ),
     )?;
     let exe = std::env::current_exe().context("finding this binary")?;
-    let db_arg = db.display().to_string();
+    let db_arg = store.unwrap_or_else(|| dir.path().join("latency.db").display().to_string());
     let loaded =
         std::process::Command::new(&exe).args(["--db", &db_arg, "reference", "load"]).output()?;
     anyhow::ensure!(loaded.status.success(), "reference load failed");
@@ -576,8 +579,9 @@ pub(crate) async fn latency(data: &std::path::Path, poll_secs: u64) -> anyhow::R
     let _ = child.wait();
     secs.sort_by(f64::total_cmp);
     say!(
-        "latency over {} filings with the current feed polled every {poll_secs} s: min {:.1} s, median {:.1} s, max {:.1} s",
+        "latency over {} filings with the current feed polled every {poll_secs} s ({}): min {:.1} s, median {:.1} s, max {:.1} s",
         secs.len(),
+        if marketdesk_store::is_postgres(&db_arg) { "PostgreSQL" } else { "SQLite" },
         secs[0],
         secs[secs.len() / 2],
         secs[secs.len() - 1]

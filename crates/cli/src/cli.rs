@@ -465,6 +465,10 @@ pub(crate) enum BenchCommand {
         /// Seconds between current-feed polls (`[run] edgar_current_secs`).
         #[arg(long, default_value_t = 20)]
         poll_secs: u64,
+        /// An empty store to run on, e.g. a PostgreSQL database [default: a temporary SQLite
+        /// file]. (The global --db is not used: the bench needs a store of its own.)
+        #[arg(long)]
+        store: Option<String>,
     },
     /// Send one digest to N subscribers through an SMTP server (a fresh store with the sample
     /// data, N confirmed subscribers); reports messages per second and peak memory.

@@ -340,8 +340,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bench::parse(&default_paths(paths), seconds)
         }
         Command::Bench(BenchCommand::Link { files, megabytes }) => bench::link(&files, megabytes),
-        Command::Bench(BenchCommand::Latency { poll_secs }) => {
-            bench::latency(&sample_data_dir(), poll_secs).await
+        Command::Bench(BenchCommand::Latency { poll_secs, store }) => {
+            bench::latency(&sample_data_dir(), poll_secs, store).await
         }
         Command::Bench(BenchCommand::Newsletter { subscribers, smtp, concurrency }) => {
             let smtp = smtp.or_else(|| std::env::var("MARKETDESK_SMTP_URL").ok()).context(
