@@ -71,7 +71,7 @@ pub async fn desk_signals(
 ) -> Result<Vec<Signal>> {
     // Three years before `since` are read too: routine traders are told by their history.
     let history_from = since.and_then(|d| d.checked_sub(jiff::Span::new().years(3)).ok());
-    let rows = store.insider_trades(history_from, issuer).await?;
+    let rows = store.open_market_trades(history_from, issuer).await?;
     let tickers = store.main_tickers().await?;
     let mut found = signals(&trades(rows, &tickers), config);
     found.retain(|s| since.is_none_or(|d| s.end_date >= d));
@@ -80,7 +80,7 @@ pub async fn desk_signals(
 
 /// Every signal over every stored trade: (trades read, signals found), for the benchmark.
 pub async fn all_signals(store: &Store) -> Result<(usize, usize)> {
-    let rows = store.insider_trades(None, None).await?;
+    let rows = store.open_market_trades(None, None).await?;
     let n = rows.len();
     let tickers = store.main_tickers().await?;
     Ok((n, signals(&trades(rows, &tickers), &Config::default()).len()))

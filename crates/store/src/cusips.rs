@@ -27,6 +27,7 @@ impl Store {
         let mut written = 0;
         for chunk in records.chunks(5_000) {
             let mut qb = Statement::new(
+                self.backend,
                 "INSERT INTO cusips (cusip, cik, ticker, issuer_name, title_of_class, source) ",
             );
             qb.values(chunk, |b, r| {

@@ -138,7 +138,8 @@ impl Store {
     ) -> Result<(HashSet<String>, HashSet<String>)> {
         let mut known_keys = HashSet::new();
         for chunk in keys.chunks(500) {
-            let mut q = Statement::new("SELECT item_key FROM feed_items WHERE item_key IN (");
+            let mut q =
+                Statement::new(self.backend, "SELECT item_key FROM feed_items WHERE item_key IN (");
             q.list(chunk.iter().copied()).push(")");
             for r in q.query()?.fetch_all(&self.pool).await? {
                 known_keys.insert(r.try_get(0)?);
@@ -146,7 +147,7 @@ impl Store {
         }
         let mut known_links = HashSet::new();
         for chunk in links.chunks(500) {
-            let mut q = Statement::new("SELECT link FROM feed_items WHERE link IN (");
+            let mut q = Statement::new(self.backend, "SELECT link FROM feed_items WHERE link IN (");
             q.list(chunk.iter().copied()).push(")");
             for r in q.query()?.fetch_all(&self.pool).await? {
                 known_links.insert(r.try_get(0)?);
@@ -161,6 +162,7 @@ impl Store {
         let mut inserted = 0;
         for chunk in items.chunks(200) {
             let mut q = Statement::new(
+                self.backend,
                 "INSERT INTO feed_items (item_key, feed, guid, link, title, published_at, \
                  published_offset, summary, author, first_seen_at, event, simhash) ",
             );

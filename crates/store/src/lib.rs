@@ -36,9 +36,9 @@ mod thirteen_f;
 use std::{path::Path, str::FromStr as _};
 
 use sqlx::{
-    AnyPool, ConnectOptions as _, Executor as _,
+    AnyPool, ConnectOptions as _, Executor as _, SqlitePool,
     any::{AnyConnectOptions, AnyPoolOptions},
-    sqlite::SqliteConnectOptions,
+    sqlite::{SqliteConnectOptions, SqlitePoolOptions},
 };
 
 pub use articles::{ArticleRecord, Saved};
@@ -119,6 +119,14 @@ fn url_password_span(location: &str) -> Option<(usize, usize)> {
     Some((authority_start + colon + 1, authority_start + at))
 }
 
+/// Connection options without sqlx's statement log: a slow bulk insert would otherwise log its
+/// whole text (tens of thousands of parameters) as a warning. Failures reach the caller as errors.
+fn connect_options(
+    options: std::result::Result<AnyConnectOptions, sqlx::Error>,
+) -> std::result::Result<AnyConnectOptions, sqlx::Error> {
+    options.map(sqlx::ConnectOptions::disable_statement_logging)
+}
+
 /// Pool options with sqlx's drivers for both backends registered (once per process).
 fn pool_options() -> AnyPoolOptions {
     sqlx::any::install_default_drivers();
@@ -130,6 +138,9 @@ fn pool_options() -> AnyPoolOptions {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// The same SQLite file through sqlx's own SQLite driver, for the few reads of hundreds of
+    /// thousands of rows (`Any` converts every row, which doubles their cost).
+    native: Option<SqlitePool>,
 }
 
 impl Store {
@@ -171,18 +182,26 @@ impl Store {
                         .map(drop)
                 })
             })
-            .connect_with(AnyConnectOptions::from_url(&url).map_err(open_error)?)
+            .connect_with(connect_options(AnyConnectOptions::from_url(&url)).map_err(open_error)?)
             .await
             .map_err(open_error)?;
         // The journal mode is a property of the file: set once, every connection sees it.
         pool.execute("PRAGMA journal_mode = WAL").await.map_err(open_error)?;
-        Self::migrated(pool, Backend::Sqlite).await
+        let mut store = Self::migrated(pool, Backend::Sqlite).await?;
+        // Read-only, connected when first used.
+        let native = SqliteConnectOptions::new()
+            .filename(path)
+            .read_only(true)
+            .busy_timeout(std::time::Duration::from_secs(10))
+            .disable_statement_logging();
+        store.native = Some(SqlitePoolOptions::new().max_connections(2).connect_lazy_with(native));
+        Ok(store)
     }
 
     /// Opens a PostgreSQL database (which must exist) by URL.
     pub async fn open_postgres(url: &str) -> Result<Self> {
         let open_error = |source| Error::Open { location: redact(url), source };
-        let options = AnyConnectOptions::from_str(url).map_err(open_error)?;
+        let options = connect_options(AnyConnectOptions::from_str(url)).map_err(open_error)?;
         let pool =
             pool_options().max_connections(8).connect_with(options).await.map_err(open_error)?;
         Self::migrated(pool, Backend::Postgres).await
@@ -196,7 +215,10 @@ impl Store {
             .max_connections(1)
             .idle_timeout(None)
             .max_lifetime(None)
-            .connect_with(AnyConnectOptions::from_str("sqlite::memory:").map_err(open_error)?)
+            .connect_with(
+                connect_options(AnyConnectOptions::from_str("sqlite::memory:"))
+                    .map_err(open_error)?,
+            )
             .await
             .map_err(open_error)?;
         Self::migrated(pool, Backend::Sqlite).await
@@ -204,7 +226,7 @@ impl Store {
 
     async fn migrated(pool: AnyPool, backend: Backend) -> Result<Self> {
         backend.migrations().run(&pool).await?;
-        Ok(Store { pool, backend })
+        Ok(Store { pool, backend, native: None })
     }
 
     /// The database engine behind this store.
@@ -223,6 +245,9 @@ impl Store {
 
     /// Closes every connection, checkpointing the WAL.
     pub async fn close(&self) {
+        if let Some(native) = &self.native {
+            native.close().await;
+        }
         self.pool.close().await;
     }
 }

@@ -136,12 +136,12 @@ impl Store {
             while let Some(row) = rows.try_next().await? {
                 batch.push(row);
                 if batch.len() == ROWS_PER_INSERT {
-                    insert(&mut tx, &head, &kinds, &batch).await?;
+                    insert(target.backend, &mut tx, &head, &kinds, &batch).await?;
                     batch.clear();
                 }
             }
             if !batch.is_empty() {
-                insert(&mut tx, &head, &kinds, &batch).await?;
+                insert(target.backend, &mut tx, &head, &kinds, &batch).await?;
             }
         }
         if target.backend == Backend::Postgres {
@@ -238,13 +238,14 @@ async fn columns(
 
 /// Inserts copied rows.
 async fn insert(
+    backend: Backend,
     tx: &mut AnyConnection,
     head: &str,
     kinds: &[ColumnKind],
     rows: &[AnyRow],
 ) -> Result<()> {
     let mut error = None;
-    let mut q = Statement::new(head);
+    let mut q = Statement::new(backend, head);
     q.values(rows, |b, row| {
         for (i, &kind) in kinds.iter().enumerate() {
             if let Err(e) = bind_value(b, row, i, kind) {

@@ -11,7 +11,7 @@ use marketdesk_core::{
 use sqlx::{Row, any::AnyRow};
 
 use crate::{
-    Error, Result, Store,
+    Backend, Error, Result, Store,
     sql::{Statement, Tuple, flag, optional_flag},
 };
 
@@ -128,12 +128,13 @@ fn numbered<'a, T>(
 
 /// Which of `accessions` the filings table holds.
 async fn stored_accessions(
+    backend: Backend,
     conn: &mut sqlx::AnyConnection,
     accessions: &[&str],
 ) -> Result<HashSet<String>> {
     let mut found = HashSet::new();
     for chunk in accessions.chunks(MAX_BINDS) {
-        let mut q = Statement::new("SELECT accession FROM filings WHERE accession IN (");
+        let mut q = Statement::new(backend, "SELECT accession FROM filings WHERE accession IN (");
         q.list(chunk.iter().copied()).push(")");
         for row in q.query()?.fetch_all(&mut *conn).await? {
             found.insert(row.try_get::<String, _>(0)?);
@@ -144,6 +145,7 @@ async fn stored_accessions(
 
 /// Runs `INSERT INTO {head} VALUES ...` over `rows` in chunks that respect the bind limit.
 async fn insert_chunked<'r, T: 'r>(
+    backend: Backend,
     tx: &mut sqlx::AnyConnection,
     head: &str,
     columns: usize,
@@ -152,7 +154,7 @@ async fn insert_chunked<'r, T: 'r>(
 ) -> Result<u64> {
     let mut affected = 0;
     for chunk in rows.chunks((MAX_BINDS / columns).max(1)) {
-        let mut q = Statement::new(head);
+        let mut q = Statement::new(backend, head);
         q.values(chunk, |b, row| bind(b, row)).push(" ON CONFLICT DO NOTHING");
         affected += q.query()?.execute(&mut *tx).await?.rows_affected();
     }
@@ -178,7 +180,7 @@ impl Store {
     /// Which of `accessions` are already stored.
     pub async fn existing_accessions(&self, accessions: &[&str]) -> Result<HashSet<String>> {
         let mut conn = self.pool.acquire().await?;
-        stored_accessions(&mut conn, accessions).await
+        stored_accessions(self.backend, &mut conn, accessions).await
     }
 
     /// Stores a batch of filings in one transaction. Accessions already stored, and repeats
@@ -191,7 +193,7 @@ impl Store {
     ) -> Result<InsertOutcome> {
         let accessions: Vec<&str> = batch.iter().map(|f| f.filing.accession.as_str()).collect();
         let mut tx = self.pool.begin().await?;
-        let existing = stored_accessions(&mut tx, &accessions).await?;
+        let existing = stored_accessions(self.backend, &mut tx, &accessions).await?;
         let mut seen = HashSet::new();
         let fresh: Vec<&SourcedFiling<'_>> = batch
             .iter()
@@ -212,6 +214,7 @@ impl Store {
         let now = now.to_string();
 
         insert_chunked(
+            self.backend,
             &mut tx,
             "INSERT INTO filings (accession, form_type, schema_version, issuer_cik, issuer_name, \
              issuer_ticker, period_of_report, date_of_original_submission, filed_date, accepted_at, \
@@ -247,6 +250,7 @@ impl Store {
 
         let owners = numbered(&fresh, |f| &f.reporting_owners);
         insert_chunked(
+            self.backend,
             &mut tx,
             "INSERT INTO reporting_owners (accession, position, owner_cik, name, is_director, \
              is_officer, is_ten_percent_owner, is_other, officer_title, other_text) ",
@@ -285,6 +289,7 @@ impl Store {
             })
             .collect();
         insert_chunked(
+            self.backend,
             &mut tx,
             "INSERT INTO transactions (accession, is_derivative, position, issuer_cik, \
              security_title, transaction_date, deemed_execution_date, transaction_form_type, \
@@ -339,6 +344,7 @@ impl Store {
             })
             .collect();
         insert_chunked(
+            self.backend,
             &mut tx,
             "INSERT INTO holdings (accession, is_derivative, position, security_title, \
              transaction_form_type, shares_owned_following, value_owned_following, \
@@ -363,6 +369,7 @@ impl Store {
 
         let notes = numbered(&fresh, |f| &f.footnotes.0);
         insert_chunked(
+            self.backend,
             &mut tx,
             "INSERT INTO footnotes (accession, position, footnote_id, text) ",
             4,
@@ -375,6 +382,7 @@ impl Store {
 
         let sigs = numbered(&fresh, |f| &f.signatures);
         insert_chunked(
+            self.backend,
             &mut tx,
             "INSERT INTO signatures (accession, position, name, signature_date) ",
             4,
@@ -388,7 +396,7 @@ impl Store {
         // Inputs that now ingest are no longer errors.
         let sources: Vec<&str> = fresh.iter().map(|s| s.source).collect();
         for chunk in sources.chunks(MAX_BINDS) {
-            let mut q = Statement::new("DELETE FROM ingest_errors WHERE source IN (");
+            let mut q = Statement::new(self.backend, "DELETE FROM ingest_errors WHERE source IN (");
             q.list(chunk.iter().copied()).push(")");
             q.query()?.execute(&mut *tx).await?;
         }

@@ -18,6 +18,7 @@ impl Store {
         let mut written = 0;
         for chunk in bars.chunks(3_000) {
             let mut qb = Statement::new(
+                self.backend,
                 "INSERT INTO daily_bars (ticker, day, open, high, low, close, volume, source) ",
             );
             qb.values(chunk, |b, bar| {

@@ -89,6 +89,7 @@ impl Store {
         sqlx::query("DELETE FROM companies").execute(&mut *tx).await?;
         for chunk in companies.chunks(5_000) {
             let mut qb = Statement::new(
+                self.backend,
                 "INSERT INTO companies (cik, name, main_ticker, size_rank, exchange_traded_product) ",
             );
             qb.values(chunk, |b, c| {
@@ -108,8 +109,10 @@ impl Store {
             })
             .collect();
         for chunk in securities.chunks(5_000) {
-            let mut qb =
-                Statement::new("INSERT INTO securities (ticker, cik, exchange, kind, position) ");
+            let mut qb = Statement::new(
+                self.backend,
+                "INSERT INTO securities (ticker, cik, exchange, kind, position) ",
+            );
             qb.values(chunk, |b, (cik, i, s)| {
                 b.bind(s.ticker.as_str())
                     .bind(cik.as_str())

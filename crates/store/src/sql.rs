@@ -10,12 +10,14 @@ use sqlx::{
     query::Query,
 };
 
-use crate::Result;
+use crate::{Backend, Result};
 
-/// A statement assembled at run time, its parameters numbered `$1, $2, ...` as both SQLite and
-/// PostgreSQL read them (sqlx's `QueryBuilder` writes `?` for the `Any` driver, which
-/// PostgreSQL rejects).
+/// A statement assembled at run time with as many parameters as it needs, written as its
+/// backend reads them best: `$1, $2, ...` for PostgreSQL (sqlx's `QueryBuilder` writes `?` for
+/// the `Any` driver, which PostgreSQL rejects), plain `?` for SQLite (which looks every named
+/// or numbered parameter up among those before it, quadratic in a bulk insert's 30,000).
 pub(crate) struct Statement {
+    backend: Backend,
     sql: String,
     args: AnyArguments,
     binds: usize,
@@ -23,8 +25,14 @@ pub(crate) struct Statement {
 }
 
 impl Statement {
-    pub(crate) fn new(head: &str) -> Self {
-        Statement { sql: head.to_owned(), args: AnyArguments::default(), binds: 0, error: None }
+    pub(crate) fn new(backend: Backend, head: &str) -> Self {
+        Statement {
+            backend,
+            sql: head.to_owned(),
+            args: AnyArguments::default(),
+            binds: 0,
+            error: None,
+        }
     }
 
     pub(crate) fn push(&mut self, sql: &str) -> &mut Self {
@@ -34,8 +42,13 @@ impl Statement {
 
     pub(crate) fn bind<'t, T: Encode<'t, Any> + Type<Any>>(&mut self, value: T) -> &mut Self {
         self.binds += 1;
-        // Writing to a String cannot fail.
-        let _ = write!(self.sql, "${}", self.binds);
+        match self.backend {
+            Backend::Postgres => {
+                // Writing to a String cannot fail.
+                let _ = write!(self.sql, "${}", self.binds);
+            }
+            Backend::Sqlite => self.sql.push('?'),
+        }
         if let Err(e) = self.args.add(value) {
             self.error.get_or_insert(e);
         }

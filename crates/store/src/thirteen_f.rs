@@ -92,6 +92,7 @@ impl Store {
                 .collect::<Result<_>>()?;
             for chunk in rows.chunks(3_000) {
                 let mut qb = Statement::new(
+                    self.backend,
                     "INSERT INTO thirteen_f_positions (accession, position, cusip, name_of_issuer, \
                      title_of_class, value_usd, shares_or_principal, share_type, put_call, \
                      document) ",
