@@ -190,11 +190,14 @@ fn two_runs_over_one_store(backend: Backend) {
 fn logs_can_be_json_lines_for_collectors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("md.db");
+    // A bad input is logged (a warning) as it is skipped.
+    let bad = dir.path().join("bad.xml");
+    std::fs::write(&bad, "<ownershipDocument>").expect("write");
     let out = marketdesk(&db)
-        .args(["--log-format", "json", "-vv", "reference", "load"])
+        .args(["--log-format", "json", "-vv", "ingest", "edgar"])
+        .arg(&bad)
         .output()
         .expect("runs");
-    assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<serde_json::Value> = err
         .lines()
@@ -208,4 +211,7 @@ fn logs_can_be_json_lines_for_collectors() {
             "{l}"
         );
     }
+    let skipped = lines.iter().find(|l| l["fields"]["message"] == "skipped").expect("skip logged");
+    assert_eq!(skipped["level"], "WARN");
+    assert!(skipped["fields"]["source"].as_str().is_some_and(|s| s.ends_with("bad.xml")));
 }
