@@ -32,6 +32,7 @@ mod sql;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 mod thirteen_f;
+mod web_nodes;
 
 use std::{path::Path, str::FromStr as _};
 
@@ -61,6 +62,7 @@ pub use pages::ArticleGeneration;
 pub use reference::{CompanyRecord, ReferenceDocuments, ReferenceLoad, SecurityRecord};
 pub use search::{MATCH_END, MATCH_START, SearchCounts, SearchHit, SearchKind};
 pub use thirteen_f::{ReportOutcome, SourcedReport};
+pub use web_nodes::RateCheck;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -227,6 +229,21 @@ impl Store {
     async fn migrated(pool: AnyPool, backend: Backend) -> Result<Self> {
         backend.migrations().run(&pool).await?;
         Ok(Store { pool, backend, native: None })
+    }
+
+    /// A transaction that runs alone among those begun with the same `lock` (an arbitrary
+    /// number per use), provided it writes before it reads: on SQLite its first write takes the
+    /// database's one write lock; PostgreSQL lets writers run side by side, so there it takes
+    /// an advisory lock held to the end of the transaction.
+    pub(crate) async fn begin_serialized(
+        &self,
+        lock: i64,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(lock).execute(&mut *tx).await?;
+        }
+        Ok(tx)
     }
 
     /// The database engine behind this store.

@@ -48,6 +48,8 @@ pub(crate) const TABLES: &[&str] = &[
     "newsletter_bounces",
     "key_dates",
     "leases",
+    "admin_sessions",
+    "rate_hits",
 ];
 
 /// Tables keyed by a generated `id`, whose PostgreSQL sequence must move past the copied ids.

@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::{Backend, Error, Result, Store, sql::flag};
+use crate::{Error, Result, Store, sql::flag};
 
 /// The PostgreSQL advisory lock that serialises sign-ups (any number unique to this use).
 const SIGNUP_LOCK: i64 = 0x6d64_7369_676e;
@@ -435,16 +435,8 @@ impl Store {
         limits: ConfirmationLimits,
     ) -> Result<SignupOutcome> {
         let key = email.to_lowercase();
-        let mut tx = self.pool.begin().await?;
-        // The counts below must not change under us. On SQLite, writing first takes the
-        // database's one write lock; PostgreSQL lets writers run side by side, so sign-ups
-        // take a lock of their own, held to the end of the transaction.
-        if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock($1)")
-                .bind(SIGNUP_LOCK)
-                .execute(&mut *tx)
-                .await?;
-        }
+        // The counts below must not change under us: the insert comes first.
+        let mut tx = self.begin_serialized(SIGNUP_LOCK).await?;
         sqlx::query(
             "INSERT INTO subscribers (email, email_key, cadence, status, ip_hash, created_at, \
              updated_at) VALUES ($1, $2, $3, 'pending', $4, $5, $5) \

@@ -12,12 +12,7 @@
 //! [`CommentOptions::max_links`]), the page cache is invalidated and the answer is a 303 back
 //! to the article.
 
-use std::{
-    collections::{HashMap, VecDeque},
-    str::FromStr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{collections::HashMap, str::FromStr, sync::Arc, time::Duration};
 
 use askama::Template;
 use axum::{
@@ -26,7 +21,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, Response, StatusCode, header},
 };
 use jiff::Timestamp;
-use marketdesk_store::{CommentRecord, CommentStatus, NewComment};
+use marketdesk_store::{CommentRecord, CommentStatus, NewComment, RateCheck};
 use marketdesk_writer::dateline;
 use sha2::{Digest, Sha256};
 
@@ -272,48 +267,42 @@ pub(crate) fn constant_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Sliding-window counters by key, on the site's clock.
-#[derive(Debug, Default)]
-pub(crate) struct Limiter {
-    hits: Mutex<HashMap<String, VecDeque<i64>>>,
-}
-
-impl Limiter {
-    /// Records a hit for every key whose rate allows it, if all do; else the longest wait
-    /// (whole seconds, at least 1).
-    fn check(&self, keys: &[(&str, Rate)], now: Timestamp) -> std::result::Result<(), u64> {
-        let now_ms = now.as_millisecond();
-        let mut hits = self.hits.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if hits.len() > 100_000 {
-            hits.retain(|_, q| q.back().is_some_and(|t| now_ms - t < 86_400_000));
-        }
-        let mut wait_ms = 0i64;
-        for (key, rate) in keys {
-            let window = i64::try_from(rate.per.as_millis()).unwrap_or(i64::MAX);
-            let q = hits.entry((*key).to_owned()).or_default();
-            while q.front().is_some_and(|t| now_ms - t >= window) {
-                q.pop_front();
-            }
-            if q.len() >= rate.count as usize {
-                let oldest = q.front().copied().unwrap_or(now_ms);
-                wait_ms = wait_ms.max(oldest + window - now_ms);
-            }
-        }
-        if wait_ms > 0 {
-            let secs = u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1);
-            return Err(secs);
-        }
-        for (key, _) in keys {
-            hits.entry((*key).to_owned()).or_default().push_back(now_ms);
-        }
-        Ok(())
+impl Inner {
+    /// Counts a hit for every key if each key's rate allows one more, in the store (so every
+    /// node of the site counts the same hits); else the longest wait in whole seconds (at
+    /// least 1).
+    async fn rate_limit(&self, keys: &[(&str, Rate)]) -> Result<std::result::Result<(), u64>> {
+        let checks: Vec<RateCheck<'_>> = keys
+            .iter()
+            .map(|&(key, rate)| RateCheck {
+                key,
+                count: rate.count,
+                window_ms: i64::try_from(rate.per.as_millis()).unwrap_or(i64::MAX),
+            })
+            .collect();
+        Ok(match self.store.rate_hit(&checks, self.now().as_millisecond()).await? {
+            None => Ok(()),
+            Some(wait_ms) => Err(u64::try_from((wait_ms + 999) / 1000).unwrap_or(1).max(1)),
+        })
     }
-}
 
-/// Admin sessions: token digest to expiry (seconds).
-#[derive(Debug, Default)]
-pub(crate) struct Sessions {
-    live: Mutex<HashMap<String, i64>>,
+    /// Starts an admin session in the store (valid on every node); the cookie's token.
+    async fn start_session(&self) -> Result<String> {
+        let token = random_token();
+        let now = self.now().as_second();
+        let expires = now + i64::try_from(SESSION.as_secs()).unwrap_or(0);
+        self.store.start_admin_session(&self.sign("admin-session", &token), expires, now).await?;
+        Ok(token)
+    }
+
+    async fn session_live(&self, token: &str) -> Result<bool> {
+        let digest = self.sign("admin-session", token);
+        Ok(self.store.admin_session_live(&digest, self.now().as_second()).await?)
+    }
+
+    async fn end_session(&self, token: &str) -> Result<()> {
+        Ok(self.store.end_admin_session(&self.sign("admin-session", token)).await?)
+    }
 }
 
 fn random_token() -> String {
@@ -323,28 +312,6 @@ fn random_token() -> String {
         b.copy_from_slice(&Sha256::digest(seed.as_bytes()));
     }
     b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-impl Sessions {
-    fn start(&self, inner: &Inner) -> String {
-        let token = random_token();
-        let expires = inner.now().as_second() + i64::try_from(SESSION.as_secs()).unwrap_or(0);
-        let mut live = self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let now = inner.now().as_second();
-        live.retain(|_, e| *e > now);
-        live.insert(inner.sign("admin-session", &token), expires);
-        token
-    }
-
-    fn valid(&self, inner: &Inner, token: &str) -> bool {
-        let live = self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        live.get(&inner.sign("admin-session", token)).is_some_and(|e| *e > inner.now().as_second())
-    }
-
-    fn end(&self, inner: &Inner, token: &str) {
-        let mut live = self.live.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        live.remove(&inner.sign("admin-session", token));
-    }
 }
 
 /// Hashes an admin password (argon2id, random salt) as a PHC string, for the store.
@@ -536,7 +503,7 @@ async fn post_inner(s: &S, slug: &str, req: Request) -> Result<Response<Body>> {
     let ip_key = format!("ip:{ip_hash}");
     let article_key = format!("article:{slug}");
     if let Err(wait) =
-        s.limiter.check(&[(&ip_key, opts.rate_per_ip), (&article_key, opts.rate_per_article)], now)
+        s.rate_limit(&[(&ip_key, opts.rate_per_ip), (&article_key, opts.rate_per_article)]).await?
     {
         return Ok(too_many(s, wait));
     }
@@ -725,8 +692,13 @@ fn session_token(h: &HeaderMap) -> Option<String> {
     })
 }
 
-fn logged_in(s: &Inner, h: &HeaderMap) -> bool {
-    session_token(h).is_some_and(|t| s.sessions.valid(s, &t))
+/// Whether the request carries a live admin session; a store that does not answer logs
+/// nobody in.
+async fn logged_in(s: &Inner, h: &HeaderMap) -> bool {
+    match session_token(h) {
+        Some(t) => s.session_live(&t).await.unwrap_or(false),
+        None => false,
+    }
 }
 
 fn no_store(mut res: Response<Body>) -> Response<Body> {
@@ -781,7 +753,7 @@ async fn admin_page(s: &Inner, status: StatusCode, logged: bool, message: &str) 
 
 /// `GET /admin`: the login form, or the moderation queue.
 pub(crate) async fn admin(State(s): State<S>, h: HeaderMap) -> Response<Body> {
-    let logged = logged_in(&s, &h);
+    let logged = logged_in(&s, &h).await;
     admin_page(&s, StatusCode::OK, logged, "").await
 }
 
@@ -796,8 +768,10 @@ pub(crate) async fn login(State(s): State<S>, req: Request) -> Response<Body> {
         return bad_token(&s);
     }
     let key = format!("login:{}", s.ip_hash(&ip));
-    if let Err(wait) = s.limiter.check(&[(&key, Rate::per_minute(5))], s.now()) {
-        return too_many(&s, wait);
+    match s.rate_limit(&[(&key, Rate::per_minute(5))]).await {
+        Ok(Ok(())) => {}
+        Ok(Err(wait)) => return too_many(&s, wait),
+        Err(e) => return s.server_error(&e).await,
     }
     let phc = match s.store.admin_password_hash().await {
         Ok(p) => p,
@@ -813,7 +787,10 @@ pub(crate) async fn login(State(s): State<S>, req: Request) -> Response<Body> {
     if !ok {
         return admin_page(&s, StatusCode::FORBIDDEN, false, "Wrong password.").await;
     }
-    let token = s.sessions.start(&s);
+    let token = match s.start_session().await {
+        Ok(t) => t,
+        Err(e) => return s.server_error(&e).await,
+    };
     let mut res = see_other("/admin");
     let cookie = format!(
         "{COOKIE}={token}; Path=/admin; HttpOnly; Secure; SameSite=Strict; Max-Age={}",
@@ -827,8 +804,10 @@ pub(crate) async fn login(State(s): State<S>, req: Request) -> Response<Body> {
 
 /// `POST /admin/logout`.
 pub(crate) async fn logout(State(s): State<S>, req: Request) -> Response<Body> {
-    if let Some(t) = session_token(req.headers()) {
-        s.sessions.end(&s, &t);
+    if let Some(t) = session_token(req.headers())
+        && let Err(e) = s.end_session(&t).await
+    {
+        return s.server_error(&e).await;
     }
     let mut res = see_other("/admin");
     res.headers_mut().insert(
@@ -846,7 +825,7 @@ pub(crate) async fn moderate(
     Path((id, action)): Path<(i64, String)>,
     req: Request,
 ) -> Response<Body> {
-    if !logged_in(&s, req.headers()) {
+    if !logged_in(&s, req.headers()).await {
         return admin_page(&s, StatusCode::FORBIDDEN, false, "Please log in.").await;
     }
     let form = match read_form(&s, req).await {
@@ -919,17 +898,5 @@ mod tests {
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("javascript:"), "{html}");
         assert_eq!(link_count("see https://a.com and [b](http://b.com)"), 2);
-    }
-
-    #[test]
-    fn limiter_waits_for_the_window() {
-        let l = Limiter::default();
-        let t0: Timestamp = "2025-03-14T16:00:00Z".parse().expect("ts");
-        let rate = Rate::per_minute(2);
-        assert!(l.check(&[("a", rate)], t0).is_ok());
-        assert!(l.check(&[("a", rate)], t0).is_ok());
-        assert_eq!(l.check(&[("a", rate)], t0), Err(60));
-        let later = t0 + jiff::SignedDuration::from_secs(60);
-        assert!(l.check(&[("a", rate)], later).is_ok());
     }
 }

@@ -84,8 +84,6 @@ pub(crate) struct Inner {
     /// Its address, with a content hash.
     pub(crate) js_href: String,
     pub(crate) favicon: Arc<Page>,
-    pub(crate) limiter: crate::comments::Limiter,
-    pub(crate) sessions: crate::comments::Sessions,
     /// Sends reply notifications; `None` without an SMTP server.
     pub(crate) mailer: Option<marketdesk_mailer::Mailer>,
     /// Wakes the background sender when a notification is recorded.
@@ -157,8 +155,6 @@ impl Inner {
             comments_js,
             js_href,
             favicon: Arc::new(favicon),
-            limiter: crate::comments::Limiter::default(),
-            sessions: crate::comments::Sessions::default(),
             mailer,
             mail_wake: tokio::sync::Notify::new(),
             mail_lock: tokio::sync::Mutex::new(()),

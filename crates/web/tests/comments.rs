@@ -629,3 +629,42 @@ async fn a_thousand_concurrent_comments_over_loopback_are_all_kept_once_in_order
     }
     server.abort();
 }
+
+/// Two `serve` nodes over one store, as behind a load balancer: a session started on one is
+/// good on the other until either ends it, and both count one address's comments together.
+#[tokio::test]
+async fn sessions_and_rate_limits_are_shared_by_every_node() {
+    let node_options = || SiteOptions {
+        comments: CommentOptions { min_delay: Duration::ZERO, ..CommentOptions::default() },
+        ..options()
+    };
+    let TestSite { site: a, store, _dir } = site_with(node_options()).await;
+    let b = Site::new(store.clone(), node_options()).expect("second node");
+    b.refresh().await.expect("refresh");
+    store
+        .set_admin_password_hash(&hash_password("correct horse").expect("hash"))
+        .await
+        .expect("set");
+    let csrf = input(&get(&a, "/admin").await.body, "csrf");
+    let f = form(&[("password", "correct horse"), ("csrf", &csrf)]);
+    let login = send(&a, post_req("/admin/login", f, [10, 9, 9, 9])).await;
+    assert_eq!(login.status, 303);
+    let cookie = cookie_of(&login);
+    let admin =
+        || Request::get("/admin").header(header::COOKIE, cookie.as_str()).body(Body::empty());
+    let on_b = send(&b, admin().expect("req")).await;
+    assert!(on_b.body.contains("Log out"), "the session holds on the other node");
+    let mut logout = post_req("/admin/logout", form(&[("csrf", &csrf)]), [10, 9, 9, 9]);
+    logout.headers_mut().insert(header::COOKIE, cookie.parse().expect("cookie"));
+    assert_eq!(send(&b, logout).await.status, 303);
+    let on_a = send(&a, admin().expect("req")).await;
+    assert!(!on_a.body.contains("Log out"), "logged out everywhere");
+
+    // The default 2 a minute per address, counted across nodes.
+    assert_eq!(comment(&a, "One", "first", [10, 0, 0, 7]).await.status, 303);
+    assert_eq!(comment(&b, "Two", "second", [10, 0, 0, 7]).await.status, 303);
+    let third = comment(&a, "Three", "third", [10, 0, 0, 7]).await;
+    assert_eq!(third.status, 429);
+    assert!(third.header("retry-after").parse::<u64>().is_ok_and(|s| s > 0));
+    assert_eq!(comment(&b, "Other", "another reader", [10, 0, 0, 8]).await.status, 303);
+}
