@@ -281,8 +281,11 @@ impl Store {
                 fts_query(&words),
             ),
             // The snippet is cut from the few best rows only: ts_headline reparses the body.
+            // It marks any of the words (the match needs all of them, but some may be only in
+            // the title or tickers), as FTS5's snippet does.
             Backend::Postgres => (
-                "SELECT key, title, ts_headline('simple', COALESCE(body, ''), q, \
+                "SELECT key, title, ts_headline('simple', COALESCE(body, ''), \
+                        to_tsquery('simple', replace($1, ' & ', ' | ')), \
                         'StartSel=\u{E000}, StopSel=\u{E001}, MaxWords=16, MinWords=6, \
                          ShortWord=1, MaxFragments=1, FragmentDelimiter=…'), \
                         COALESCE(tickers, '') \
@@ -361,6 +364,10 @@ mod tests {
         assert_eq!(hits.iter().map(|h| h.key.as_str()).collect::<Vec<_>>(), ["musk-buys"]);
         assert_eq!(hits[0].tickers, ["TSLA"]);
         let hits = store.search("bought", SearchKind::Article, 10).await.expect("search");
+        assert!(hits[0].snippet.contains("\u{E000}bought\u{E001}"), "{:?}", hits[0].snippet);
+        // A word found only in the tickers still finds the article; the body's word is marked.
+        let hits = store.search("tsla bought", SearchKind::Article, 10).await.expect("search");
+        assert_eq!(hits.iter().map(|h| h.key.as_str()).collect::<Vec<_>>(), ["musk-buys"]);
         assert!(hits[0].snippet.contains("\u{E000}bought\u{E001}"), "{:?}", hits[0].snippet);
         assert_eq!(store.search("\"", SearchKind::Article, 10).await.expect("search"), []);
         let sectors = store.articles_in_sector("Defense/Aerospace", 10).await.expect("sector");
