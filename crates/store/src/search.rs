@@ -12,6 +12,10 @@ use sqlx::Row;
 
 use crate::{ArticleRecord, Backend, Result, Store};
 
+/// Serialises the index's writers: each deletes a key's rows, then inserts them anew, so two at
+/// once (a node's change check indexing the article its writer is indexing) would both insert.
+const SEARCH_LOCK: i64 = 0x6d64_7365_6172;
+
 /// What a search hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SearchKind {
@@ -134,7 +138,7 @@ impl Store {
         text: &str,
         tickers: &[String],
     ) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_serialized(SEARCH_LOCK).await?;
         sqlx::query("DELETE FROM search_index WHERE kind = 'article' AND key = $1")
             .bind(slug)
             .execute(&mut *tx)
@@ -161,7 +165,7 @@ impl Store {
         let body: Value = serde_json::from_str(&a.body).unwrap_or(Value::Null);
         let text = article_text(&body);
         let sectors = article_sectors(&body);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_serialized(SEARCH_LOCK).await?;
         sqlx::query("DELETE FROM search_index WHERE kind = 'article' AND key = $1")
             .bind(&a.slug)
             .execute(&mut *tx)
@@ -181,11 +185,13 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         for s in &sectors {
-            sqlx::query("INSERT INTO article_sectors (slug, sector) VALUES ($1, $2)")
-                .bind(&a.slug)
-                .bind(s)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO article_sectors (slug, sector) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(&a.slug)
+            .bind(s)
+            .execute(&mut *tx)
+            .await?;
         }
         sqlx::query(
             "INSERT INTO search_articles (slug, updated_at) VALUES ($1, $2) \
@@ -221,7 +227,7 @@ impl Store {
     /// Rebuilds the whole index: companies of the reference list, insiders of the filings in
     /// force, and every article.
     pub async fn rebuild_search(&self) -> Result<SearchCounts> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_serialized(SEARCH_LOCK).await?;
         sqlx::query("DELETE FROM search_index").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM search_articles").execute(&mut *tx).await?;
         sqlx::query("DELETE FROM article_sectors").execute(&mut *tx).await?;
