@@ -20,9 +20,34 @@ pub struct CusipRecord {
     pub title_of_class: Option<String>,
 }
 
+/// The records with each CUSIP (upper-cased) once, repeats merged as successive upserts would
+/// merge them: PostgreSQL refuses to update one row twice in a statement.
+fn merge_repeats(records: &[CusipRecord]) -> Vec<CusipRecord> {
+    let mut merged: Vec<CusipRecord> = Vec::with_capacity(records.len());
+    let mut at = std::collections::HashMap::with_capacity(records.len());
+    for r in records {
+        let cusip = r.cusip.to_ascii_uppercase();
+        match at.get(&cusip) {
+            Some(&i) => {
+                let m: &mut CusipRecord = &mut merged[i];
+                m.cik = r.cik.or(m.cik);
+                m.ticker = r.ticker.clone().or(m.ticker.take());
+                m.issuer_name.clone_from(&r.issuer_name);
+                m.title_of_class = r.title_of_class.clone().or(m.title_of_class.take());
+            }
+            None => {
+                at.insert(cusip.clone(), merged.len());
+                merged.push(CusipRecord { cusip, ..r.clone() });
+            }
+        }
+    }
+    merged
+}
+
 impl Store {
     /// Stores CUSIP mappings; a resolved mapping is never replaced by an unresolved one.
     pub async fn upsert_cusips(&self, records: &[CusipRecord], source: &str) -> Result<u64> {
+        let records = merge_repeats(records);
         let mut tx = self.pool.begin().await?;
         let mut written = 0;
         for chunk in records.chunks(5_000) {
@@ -31,7 +56,7 @@ impl Store {
                 "INSERT INTO cusips (cusip, cik, ticker, issuer_name, title_of_class, source) ",
             );
             qb.values(chunk, |b, r| {
-                b.bind(r.cusip.to_ascii_uppercase())
+                b.bind(r.cusip.as_str())
                     .bind(r.cik.map(|c| c.to_string()))
                     .bind(r.ticker.as_deref())
                     .bind(r.issuer_name.as_str())

@@ -22,4 +22,17 @@ async fn resolved_mappings_survive_unresolved_ones(store: Store) {
     assert_eq!(store.cusip("000000000").await.expect("query"), None);
 }
 
-marketdesk_store::on_every_backend!(resolved_mappings_survive_unresolved_ones);
+async fn a_cusip_repeated_in_one_load_merges_as_loads_in_turn_would(store: Store) {
+    let with = |cusip: &str, cik| CusipRecord { cusip: cusip.into(), ..record(cik) };
+    let batch =
+        [with("38259P508", Some("320193")), with("38259p508", None), with("38259P508", None)];
+    store.upsert_cusips(&batch, "map").await.expect("upsert");
+    let got = store.cusip("38259P508").await.expect("query");
+    assert_eq!(got, Some(with("38259P508", Some("320193"))));
+    assert_eq!(store.cusip_counts().await.expect("counts"), (1, 1));
+}
+
+marketdesk_store::on_every_backend!(
+    resolved_mappings_survive_unresolved_ones,
+    a_cusip_repeated_in_one_load_merges_as_loads_in_turn_would
+);
