@@ -112,7 +112,14 @@ impl Store {
                 return Err(Error::TargetNotEmpty { table, rows });
             }
         }
-        let mut reader = self.pool.acquire().await?;
+        // Every table read in one snapshot, so rows written meanwhile cannot leave a child
+        // without its parent (SQLite's read transaction is one; PostgreSQL's needs asking).
+        let mut reader = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *reader)
+                .await?;
+        }
         let mut tx = target.pool.begin().await?;
         for &table in TABLES {
             let source_columns = columns(&mut reader, self.backend, table).await?;
@@ -131,7 +138,9 @@ impl Store {
                 })
                 .collect();
             let kinds: Vec<ColumnKind> = shared.iter().map(|&(_, kind)| kind).collect();
-            let select = format!("SELECT {} FROM {table}", reads.join(", "));
+            // In the order of the first column (which leads each key): a comment's parent, with
+            // a smaller id, is inserted before it.
+            let select = format!("SELECT {} FROM {table} ORDER BY 1", reads.join(", "));
             let head = format!("INSERT INTO {table} ({}) ", names.join(", "));
             let mut rows = sqlx::query(AssertSqlSafe(select)).fetch(&mut *reader);
             let mut batch: Vec<AnyRow> = Vec::with_capacity(ROWS_PER_INSERT);
@@ -156,6 +165,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        reader.commit().await?;
         let mut tables = Vec::with_capacity(TABLES.len());
         for &table in TABLES {
             tables.push(TableCount {
