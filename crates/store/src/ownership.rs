@@ -195,13 +195,17 @@ impl Store {
         let mut tx = self.pool.begin().await?;
         let existing = stored_accessions(self.backend, &mut tx, &accessions).await?;
         let mut seen = HashSet::new();
-        let fresh: Vec<&SourcedFiling<'_>> = batch
+        let mut fresh: Vec<&SourcedFiling<'_>> = batch
             .iter()
             .filter(|f| {
                 let a = f.filing.accession.as_str();
                 !existing.contains(a) && seen.insert(a)
             })
             .collect();
+        // Rows in one order for every writer: two ingests inserting overlapping filings (the
+        // current feed and the daily index) then wait on each other on PostgreSQL instead of
+        // deadlocking.
+        fresh.sort_by_key(|f| f.filing.accession.as_str());
         let outcome = InsertOutcome {
             inserted: fresh.len() as u64,
             already_present: (batch.len() - fresh.len()) as u64,

@@ -177,7 +177,7 @@ impl Store {
     pub async fn company_by_ticker(&self, ticker: &str) -> Result<Option<CompanyRecord>> {
         let sql = format!(
             "{COMPANY_COLUMNS} JOIN securities s ON s.cik = c.cik WHERE s.ticker = $1 \
-             ORDER BY c.main_ticker IS NULL, c.size_rank LIMIT 1"
+             ORDER BY c.main_ticker IS NULL, c.size_rank IS NULL, c.size_rank, c.cik LIMIT 1"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(ticker.to_ascii_uppercase())
