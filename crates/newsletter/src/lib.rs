@@ -297,6 +297,11 @@ impl Newsletter {
         (self.inner.clock)()
     }
 
+    /// This process's name for its claims and leases in the store, unique among processes.
+    pub fn instance(&self) -> &str {
+        &self.inner.instance
+    }
+
     /// The options.
     pub fn options(&self) -> &Options {
         &self.inner.options

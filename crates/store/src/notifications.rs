@@ -113,11 +113,15 @@ fn record(row: &sqlx::any::AnyRow) -> Result<NotificationRecord> {
     })
 }
 
+/// Serialises the queueing of reply notifications (see [`Store::queue_notification`]).
+const NOTIFY_LOCK: i64 = 0x6d64_6e6f_7469;
+
 impl Store {
     /// Records that reply `comment_id` is to be told to `recipient` (committed when this
     /// returns): pending, or skipped when a pending or sent notification to the same address
-    /// (case-insensitive) was recorded less than `window` before `at`. One statement, so
-    /// concurrent replies cannot both slip through the window. `None` when the reply already
+    /// (case-insensitive) was recorded less than `window` before `at`. One statement, under the
+    /// store's lock for it, so concurrent replies (on any node) cannot both slip through the
+    /// window. `None` when the reply already
     /// has a notification (it is never notified twice).
     pub async fn queue_notification(
         &self,
@@ -131,6 +135,7 @@ impl Store {
             "rate limited: at most one reply notification per recipient every {} s",
             window.as_secs()
         );
+        let mut tx = self.begin_serialized(NOTIFY_LOCK).await?;
         let row = sqlx::query(
             "INSERT INTO comment_notifications \
              (comment_id, recipient, status, attempts, error, created_at, created_s, updated_at) \
@@ -151,8 +156,9 @@ impl Store {
         .bind(at.to_string())
         .bind(at.as_second())
         .bind(since)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
+        tx.commit().await?;
         row.as_ref().map(record).transpose()
     }
 

@@ -153,7 +153,8 @@ async fn compose(
     })
 }
 
-/// Sends the pending notifications once (one pass at a time; see the module doc).
+/// Sends the pending notifications once (one pass at a time in this process, and under a store
+/// lease across every node, so two nodes never mail the same reply; see the module doc).
 pub(crate) async fn send_pending(s: &Inner) -> Result<NotificationRun> {
     let _one_at_a_time = s.mail_lock.lock().await;
     let mut run = NotificationRun::default();
@@ -168,15 +169,25 @@ pub(crate) async fn send_pending(s: &Inner) -> Result<NotificationRun> {
         }
         return Ok(run);
     };
+    let (lease, holder) = ("reply-notifications", s.newsletter.instance());
+    if !s.store.try_lease(lease, holder, Duration::from_secs(300), s.now()).await? {
+        return Ok(run);
+    }
+    let mut sent = Ok(());
     for n in s.store.pending_notifications(500).await? {
-        match send_one(s, mailer, &n).await? {
-            NotificationStatus::Sent => run.sent += 1,
-            NotificationStatus::Failed => run.failed += 1,
-            NotificationStatus::Skipped => run.skipped += 1,
-            NotificationStatus::Pending => run.pending += 1,
+        match send_one(s, mailer, &n).await {
+            Ok(NotificationStatus::Sent) => run.sent += 1,
+            Ok(NotificationStatus::Failed) => run.failed += 1,
+            Ok(NotificationStatus::Skipped) => run.skipped += 1,
+            Ok(NotificationStatus::Pending) => run.pending += 1,
+            Err(e) => {
+                sent = Err(e);
+                break;
+            }
         }
     }
-    Ok(run)
+    s.store.release_lease(lease, holder).await?;
+    sent.map(|()| run)
 }
 
 async fn send_one(
