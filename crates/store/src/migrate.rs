@@ -9,7 +9,7 @@ use sqlx::{
 
 use crate::{
     Backend, Error, Result, Store,
-    sql::{Flag, Statement, Tuple},
+    sql::{Statement, Tuple},
 };
 
 /// Every table of the schema, parents before the tables that refer to them.
@@ -129,7 +129,7 @@ impl Store {
                 .filter(|(name, _)| source_columns.iter().any(|(n, _)| n == name))
                 .collect();
             let names: Vec<&str> = shared.iter().map(|(name, _)| name.as_str()).collect();
-            // SQLite's driver refuses to read a column declared BOOLEAN (see `sql::Flag`).
+            // SQLite's driver refuses to read a column declared BOOLEAN (see `sql::flag`).
             let reads: Vec<String> = shared
                 .iter()
                 .map(|(name, kind)| match kind {
@@ -285,7 +285,7 @@ fn bind_value(b: &mut Tuple<'_>, row: &AnyRow, i: usize, kind: ColumnKind) -> Re
         k => k,
     };
     match kind {
-        ColumnKind::Bool => b.bind(row.try_get::<Option<Flag>, _>(i)?.map(|f| f.0)),
+        ColumnKind::Bool => b.bind(row.try_get::<Option<i64>, _>(i)?.map(|f| f != 0)),
         ColumnKind::Integer => b.bind(row.try_get::<Option<i64>, _>(i)?),
         ColumnKind::Float => b.bind(row.try_get::<Option<f64>, _>(i)?),
         ColumnKind::Blob => b.bind(row.try_get::<Option<Vec<u8>>, _>(i)?),

@@ -1,11 +1,11 @@
 //! What both backends need from sqlx that its `Any` driver does not give as-is: statements with
-//! a variable number of numbered parameters, and boolean columns read back the same way.
+//! a variable number of parameters, and boolean columns read back the same way.
 
 use std::fmt::Write as _;
 
 use sqlx::{
-    Any, Arguments as _, AssertSqlSafe, Decode, Encode, Row as _, Type,
-    any::{AnyArguments, AnyRow, AnyTypeInfo, AnyTypeInfoKind, AnyValueRef},
+    Any, Arguments as _, AssertSqlSafe, Encode, Row as _, Type,
+    any::{AnyArguments, AnyRow},
     error::BoxDynError,
     query::Query,
 };
@@ -110,39 +110,17 @@ impl Tuple<'_> {
     }
 }
 
-/// A `BOOLEAN` column as read through the `Any` driver. SQLite's driver refuses a column
-/// declared `BOOLEAN` outright, so queries select `CAST(column AS INTEGER)`, which both engines
-/// answer with 0 or 1; a boolean (PostgreSQL, uncast) reads too.
-pub(crate) struct Flag(pub(crate) bool);
-
-impl Type<Any> for Flag {
-    fn type_info() -> AnyTypeInfo {
-        <bool as Type<Any>>::type_info()
-    }
-
-    fn compatible(ty: &AnyTypeInfo) -> bool {
-        ty.kind() == AnyTypeInfoKind::Bool || ty.kind().is_integer()
-    }
-}
-
-impl<'r> Decode<'r, Any> for Flag {
-    fn decode(value: AnyValueRef<'r>) -> std::result::Result<Self, BoxDynError> {
-        match <bool as Decode<Any>>::decode(value.clone()) {
-            Ok(b) => Ok(Flag(b)),
-            Err(_) => <i64 as Decode<Any>>::decode(value).map(|i| Flag(i != 0)),
-        }
-    }
-}
-
-/// Reads a boolean column (by name or position).
+/// Reads a `BOOLEAN` column (by name or position) that the query selected as
+/// `CAST(column AS INTEGER)`: SQLite's `Any` driver refuses a column declared `BOOLEAN`
+/// outright, and both engines answer the cast with 0 or 1.
 pub(crate) fn flag<I: sqlx::ColumnIndex<AnyRow>>(row: &AnyRow, column: I) -> Result<bool> {
-    Ok(row.try_get::<Flag, _>(column)?.0)
+    Ok(row.try_get::<i64, _>(column)? != 0)
 }
 
-/// Reads a nullable boolean column.
+/// Reads a nullable `BOOLEAN` column selected as `CAST(column AS INTEGER)`.
 pub(crate) fn optional_flag<I: sqlx::ColumnIndex<AnyRow>>(
     row: &AnyRow,
     column: I,
 ) -> Result<Option<bool>> {
-    Ok(row.try_get::<Option<Flag>, _>(column)?.map(|f| f.0))
+    Ok(row.try_get::<Option<i64>, _>(column)?.map(|i| i != 0))
 }
