@@ -190,6 +190,15 @@ pub(crate) struct FeedsConfig {
     pub(crate) user_agent: Option<String>,
 }
 
+impl FeedsConfig {
+    /// The User-Agent feed (and calendar) requests send.
+    pub(crate) fn user_agent(&self) -> String {
+        self.user_agent
+            .clone()
+            .unwrap_or_else(|| concat!("marketdesk/", env!("CARGO_PKG_VERSION")).to_owned())
+    }
+}
+
 /// `[web]`: the website.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]

@@ -119,10 +119,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Ingest(IngestCommand::Feeds { file, sources, json }) => {
             let store = open_store(&db_location(cli.db.as_deref())).await?;
             let file = file.or_else(|| config.feeds.file.clone().filter(|_| sources.is_empty()));
-            let agent =
-                config.feeds.user_agent.clone().unwrap_or_else(|| {
-                    concat!("marketdesk/", env!("CARGO_PKG_VERSION")).to_owned()
-                });
+            let agent = config.feeds.user_agent();
             let summary = marketdesk_newsroom::ingest_feeds(
                 &store,
                 file.as_deref(),

@@ -221,11 +221,7 @@ pub(crate) async fn ingest_calendars(
     } else {
         vec![shipped_calendars().display().to_string()]
     };
-    let agent = config
-        .feeds
-        .user_agent
-        .clone()
-        .unwrap_or_else(|| concat!("marketdesk/", env!("CARGO_PKG_VERSION")).to_owned());
+    let agent = config.feeds.user_agent();
     let mut failed = 0;
     let ics = |p: &Path| p.extension().is_some_and(|x| x.eq_ignore_ascii_case("ics"));
     for source in marketdesk_newsroom::expand_dirs(&sources, ics)? {

@@ -282,12 +282,7 @@ impl Runner {
 
     async fn feeds(&self) -> anyhow::Result<()> {
         let Some(file) = &self.config.feeds.file else { return Ok(()) };
-        let agent = self
-            .config
-            .feeds
-            .user_agent
-            .clone()
-            .unwrap_or_else(|| concat!("marketdesk/", env!("CARGO_PKG_VERSION")).to_owned());
+        let agent = self.config.feeds.user_agent();
         let summary = marketdesk_newsroom::ingest_feeds(
             &self.store,
             Some(file),
