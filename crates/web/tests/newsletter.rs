@@ -474,28 +474,39 @@ async fn bounces_suppress_addresses_past_the_threshold_and_no_issue_goes_to_them
     assert_eq!(confirm_all(&site).await, 0);
 }
 
-#[tokio::test]
-async fn an_interrupted_send_resumes_without_repeating_or_skipping_anyone() {
+/// A site (40 mails a second) with `n` daily subscribers (`{prefix}NN@example.com`), whose
+/// daily send an hour later was stopped after `run_for`, as a shutdown drops it (mails in flight
+/// still finish); returns how many were sent, between none and all.
+async fn send_cut_short(
+    prefix: &str,
+    n: usize,
+    run_for: Duration,
+) -> (SmtpSink, HandClock, TestSite, usize) {
     let sink = SmtpSink::start();
     let clock = HandClock::new();
     let mut opts = site_options(&clock, Some(sink.config()));
     opts.newsletter.options.rate = Some(40.0);
-    let TestSite { site, store, _dir } = site_with(opts).await;
+    let test_site = site_with(opts).await;
     let list: Vec<(String, Cadence)> =
-        (0..40).map(|i| (format!("reader{i:02}@example.com"), Cadence::Daily)).collect();
-    store.import_subscribers(&list, clock.now()).await.expect("import");
+        (0..n).map(|i| (format!("{prefix}{i:02}@example.com"), Cadence::Daily)).collect();
+    test_site.store.import_subscribers(&list, clock.now()).await.expect("import");
     clock.advance(3600);
-
-    // The run is stopped part way (as a shutdown drops it); mails in flight still finish.
-    let newsletter = site.newsletter().clone();
+    let newsletter = test_site.site.newsletter().clone();
     let at = clock.now();
     let run = tokio::spawn(async move { newsletter.send(Cadence::Daily, at, false).await });
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(run_for).await;
     run.abort();
     assert!(run.await.is_err(), "stopped before it finished");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let first = sink.messages().len();
-    assert!(first > 0 && first < 40, "{first} sent before the stop");
+    let sent = sink.messages().len();
+    assert!(sent > 0 && sent < n, "{sent} sent before the stop");
+    (sink, clock, test_site, sent)
+}
+
+#[tokio::test]
+async fn an_interrupted_send_resumes_without_repeating_or_skipping_anyone() {
+    let (sink, clock, TestSite { site, _dir, .. }, first) =
+        send_cut_short("reader", 40, Duration::from_millis(400)).await;
 
     let report = site.newsletter().send(Cadence::Daily, clock.now(), false).await.expect("resume");
     assert_eq!(report.sent as usize, 40 - first, "{report:?}");
@@ -566,24 +577,8 @@ async fn behind_a_trusted_balancer_each_client_counts_for_itself() {
 
 #[tokio::test]
 async fn a_send_cut_short_before_the_day_turns_is_finished_the_next_day() {
-    let sink = SmtpSink::start();
-    let clock = HandClock::new();
-    let mut opts = site_options(&clock, Some(sink.config()));
-    opts.newsletter.options.rate = Some(40.0);
-    let TestSite { site, store, _dir } = site_with(opts).await;
-    let list: Vec<(String, Cadence)> =
-        (0..20).map(|i| (format!("late{i:02}@example.com"), Cadence::Daily)).collect();
-    store.import_subscribers(&list, clock.now()).await.expect("import");
-    clock.advance(3600);
-    let newsletter = site.newsletter().clone();
-    let at = clock.now();
-    let run = tokio::spawn(async move { newsletter.send(Cadence::Daily, at, false).await });
-    tokio::time::sleep(Duration::from_millis(250)).await;
-    run.abort();
-    assert!(run.await.is_err());
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let first_day = sink.messages().len();
-    assert!(first_day > 0 && first_day < 20, "{first_day}");
+    let (sink, clock, TestSite { site, _dir, .. }, first_day) =
+        send_cut_short("late", 20, Duration::from_millis(250)).await;
 
     // The next day: yesterday's rest first, then today's issue to everyone.
     clock.advance(24 * 3600);
