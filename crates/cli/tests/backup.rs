@@ -12,6 +12,13 @@ fn run(db: &Path, args: &[&str]) -> String {
     succeed(marketdesk(db), args)
 }
 
+/// Runs `command` with `args`, which must fail with exit status 2; its stderr.
+fn refused(mut command: std::process::Command, args: &[&str]) -> String {
+    let out = command.args(args).output().expect("run marketdesk");
+    assert_eq!(out.status.code(), Some(2), "marketdesk {args:?}: {}", stdout(&out));
+    stderr(&out)
+}
+
 /// Runs `command` with `args`, which must succeed; its output.
 fn succeed(mut command: std::process::Command, args: &[&str]) -> String {
     let out = command.args(args).output().expect("run marketdesk");
@@ -48,9 +55,8 @@ fn backup_then_restore_gives_the_same_articles() {
     let other = dir.path().join("other.db");
     run(&other, &["ingest", "errors"]);
     assert!(other.exists());
-    let refused = marketdesk(&other).args(["restore", backup_arg]).output().expect("run");
-    assert_eq!(refused.status.code(), Some(2));
-    assert!(stderr(&refused).contains("--force"), "{}", stderr(&refused));
+    let err = refused(marketdesk(&other), &["restore", backup_arg]);
+    assert!(err.contains("--force"), "{err}");
 
     let said = run(&other, &["restore", backup_arg, "--force"]);
     assert!(said.contains("restored"), "{said}");
@@ -71,26 +77,19 @@ fn backup_to_an_existing_path_fails_naming_it() {
     run(&db, &["ingest", "errors"]);
     let taken = dir.path().join("taken.db");
     std::fs::write(&taken, b"keep me").expect("write");
-    let out = marketdesk(&db)
-        .args(["backup", taken.to_str().expect("utf-8 path")])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("taken.db"), "{}", stderr(&out));
+    let err = refused(marketdesk(&db), &["backup", taken.to_str().expect("utf-8 path")]);
+    assert!(err.contains("taken.db"), "{err}");
     assert_eq!(std::fs::read(&taken).expect("read"), b"keep me");
 }
 
 #[test]
 fn postgres_stores_get_pg_dump_guidance() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = marketdesk(&dir.path().join("unused.db"))
-        .env("MARKETDESK_DB", "postgres://db.example/marketdesk")
-        .args(["backup", "out.dump"])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("pg_dump --format=custom"), "{}", stderr(&out));
-    assert!(stderr(&out).contains("pg_restore --clean --if-exists"), "{}", stderr(&out));
+    let mut backup = marketdesk(&dir.path().join("unused.db"));
+    backup.env("MARKETDESK_DB", "postgres://db.example/marketdesk");
+    let err = refused(backup, &["backup", "out.dump"]);
+    assert!(err.contains("pg_dump --format=custom"), "{err}");
+    assert!(err.contains("pg_restore --clean --if-exists"), "{err}");
 }
 
 #[test]
@@ -124,12 +123,8 @@ fn migrate_copies_the_demo_store_to_postgres_verified_by_counts() {
     assert_eq!(copied, original);
 
     // Again into the same database: refused, nothing changed.
-    let again = marketdesk(&db)
-        .args(["migrate", "--from", &from, "--to", &postgres])
-        .output()
-        .expect("run");
-    assert_eq!(again.status.code(), Some(2));
-    assert!(stderr(&again).contains("not empty"), "{}", stderr(&again));
+    let err = refused(marketdesk(&db), &["migrate", "--from", &from, "--to", &postgres]);
+    assert!(err.contains("not empty"), "{err}");
 }
 
 #[test]
@@ -137,18 +132,9 @@ fn migrate_errors_name_the_database_without_its_password() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("md.db");
     run(&db, &["ingest", "errors"]);
-    let out = marketdesk(&db)
-        .args([
-            "migrate",
-            "--from",
-            db.to_str().expect("utf-8"),
-            "--to",
-            "postgres://md:s3cret@127.0.0.1:1/marketdesk",
-        ])
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
+    let to = "postgres://md:s3cret@127.0.0.1:1/marketdesk";
+    let err =
+        refused(marketdesk(&db), &["migrate", "--from", db.to_str().expect("utf-8"), "--to", to]);
     assert!(err.contains("postgres://md:***@127.0.0.1:1/marketdesk"), "{err}");
     assert!(!err.contains("s3cret"), "{err}");
 }
