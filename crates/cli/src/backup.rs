@@ -27,12 +27,9 @@ pub(crate) async fn backup(location: &str, path: &Path, json: bool) -> anyhow::R
         return Ok(postgres_guidance("backup"));
     }
     // A backup of a store that is not there would only create an empty one.
-    let store = Store::open_if_exists(location)
-        .await
-        .with_context(|| format!("opening the store at {location}"))?
-        .with_context(|| {
-            format!("no store at {location} to back up (set --db or MARKETDESK_DB)")
-        })?;
+    let store = Store::open_if_exists(location).await?.with_context(|| {
+        format!("no store at {location} to back up (set --db or MARKETDESK_DB)")
+    })?;
     let summary = store.backup_to(path).await;
     store.close().await;
     let summary =

@@ -48,8 +48,7 @@ async fn reference_in(store: Option<&Store>) -> anyhow::Result<Reference> {
 /// The linker over the store's reference list when one was loaded, else the shipped one. A store
 /// that does not exist yet is not created just to look.
 pub(crate) async fn linker(db: &str) -> anyhow::Result<Linker> {
-    let store =
-        Store::open_if_exists(db).await.with_context(|| format!("opening the store at {db}"))?;
+    let store = Store::open_if_exists(db).await?;
     let linker = linker_in(store.as_ref()).await;
     if let Some(store) = store {
         store.close().await;

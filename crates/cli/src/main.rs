@@ -69,10 +69,24 @@ fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("marketdesk: {e:#}");
+            eprintln!("marketdesk: {}", report(&e));
             ExitCode::from(PARTIAL_FAILURE)
         }
     }
+}
+
+/// The error and its causes on one line, each said once: library errors name their cause in
+/// their own message, and the chain would repeat it.
+fn report(e: &anyhow::Error) -> String {
+    let mut said = String::new();
+    for cause in e.chain().map(ToString::to_string) {
+        if said.is_empty() {
+            said = cause;
+        } else if !said.contains(&cause) {
+            said = format!("{said}: {cause}");
+        }
+    }
+    said
 }
 
 fn init_logging(verbose: u8, format: cli::LogFormat) {
@@ -94,10 +108,9 @@ fn db_location(cli_db: Option<&str>) -> String {
     cli_db.unwrap_or("./marketdesk.db").to_owned()
 }
 
+/// The store's errors name its location (a URL's password hidden).
 async fn open_store(location: &str) -> anyhow::Result<Store> {
-    Store::open(location)
-        .await
-        .with_context(|| format!("opening the store at {}", marketdesk_store::redact(location)))
+    Ok(Store::open(location).await?)
 }
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -516,9 +529,11 @@ async fn set_admin_password(store: &Store) -> anyhow::Result<ExitCode> {
 /// Serves the site until Ctrl-C or SIGTERM.
 async fn serve(store: Store, addr: std::net::SocketAddr, config: &Config) -> anyhow::Result<()> {
     let options = newsletter::site_options(&store, config).await?;
+    let listener = marketdesk_web::bind(addr).await?;
+    let addr = listener.local_addr().context("the listening address")?;
     let base = options.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     eprintln!("marketdesk: serving {base}/ on {addr} (Ctrl-C stops)");
-    let served = marketdesk_web::serve(store.clone(), addr, options).await;
+    let served = marketdesk_web::serve(store.clone(), listener, options).await;
     store.close().await;
     served.with_context(|| format!("serving on {addr}"))
 }
@@ -586,4 +601,22 @@ async fn demo(db: Option<&str>, args: cli::DemoArgs, config: &Config) -> anyhow:
     say!("\nthe site: http://{}/", args.addr);
     serve(store, args.addr, config).await?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_says_each_cause_once() {
+        let io = std::io::Error::other("Address already in use");
+        let bind = marketdesk_web::Error::Bind { addr: "127.0.0.1:80".into(), source: io };
+        let e = anyhow::Error::new(bind).context("the site stopped");
+        assert_eq!(
+            report(&e),
+            "the site stopped: cannot listen on 127.0.0.1:80: Address already in use"
+        );
+        let plain = anyhow::anyhow!("inner").context("outer");
+        assert_eq!(report(&plain), "outer: inner");
+    }
 }

@@ -350,12 +350,17 @@ pub(crate) async fn run(
 ) -> anyhow::Result<ExitCode> {
     let config = Arc::new(config);
     let (tx, mut shutdown) = watch::channel(false);
-    tokio::spawn(signals(tx));
+    tokio::spawn(signals(tx.clone()));
     let mut site = crate::newsletter::site_options(&store, &config).await?;
     let metrics = marketdesk_web::Metrics::default();
     site.metrics = metrics.clone();
-    if let (None, Some(addr)) = (&site.base_url, opts.addr) {
-        site.base_url = Some(format!("http://{addr}"));
+    // Bound before any job starts: a port in use stops `run` here, not a site missing later.
+    let listener = match opts.addr {
+        Some(addr) => Some(marketdesk_web::bind(addr).await?),
+        None => None,
+    };
+    if let (None, Some(listener)) = (&site.base_url, &listener) {
+        site.base_url = Some(format!("http://{}", listener.local_addr()?));
     }
     let newsletter = if site.mail.smtp.is_some() {
         Some(marketdesk_web::newsletter(store.clone(), &site)?)
@@ -378,9 +383,9 @@ pub(crate) async fn run(
         metrics,
         shutdown: shutdown.clone(),
     });
-    let web = opts.addr.map(|addr| {
+    let mut web = listener.map(|listener| {
         let (store, site) = (store.clone(), site.clone());
-        tokio::spawn(async move { marketdesk_web::serve(store, addr, site).await })
+        tokio::spawn(async move { marketdesk_web::serve(store, listener, site).await })
     });
     tracing::info!(holder = %runner.holder, "newsroom running");
     let jobs = [Job::EdgarCurrent, Job::EdgarIndex, Job::Feeds, Job::Newsletter];
@@ -389,6 +394,7 @@ pub(crate) async fn run(
     // Each job on its own task, so a long pass (an issue to many subscribers) holds up no
     // other job (EDGAR keeps being polled); a job still at it when due again is skipped.
     let mut running: [Option<tokio::task::JoinHandle<()>>; 4] = Default::default();
+    let mut failure = None;
     loop {
         let (i, next) = due
             .iter()
@@ -399,6 +405,18 @@ pub(crate) async fn run(
         tokio::select! {
             () = tokio::time::sleep_until(next) => {},
             _ = shutdown.changed() => break,
+            served = site_stopped(&mut web) => {
+                web = None;
+                // The site ends cleanly only on the stop signal, which may reach it first. One
+                // that failed leaves a newsroom not running as asked: stop, and say why.
+                failure = match served {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(anyhow::Error::new(e).context("the site stopped")),
+                    Err(e) => Some(anyhow::Error::new(e).context("the site's task failed")),
+                };
+                let _ = tx.send(true);
+                break;
+            }
         }
         if runner.stopping() {
             break;
@@ -433,7 +451,20 @@ pub(crate) async fn run(
         }
     }
     store.close().await;
-    Ok(ExitCode::SUCCESS)
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Resolves when the site's task ends; never when there is no site.
+async fn site_stopped(
+    web: &mut Option<tokio::task::JoinHandle<marketdesk_web::Result<()>>>,
+) -> Result<marketdesk_web::Result<()>, tokio::task::JoinError> {
+    match web {
+        Some(task) => task.await,
+        None => std::future::pending().await,
+    }
 }
 
 #[cfg(test)]

@@ -9,23 +9,13 @@ use std::{
     io::{BufRead, BufReader, Read, Write},
     net::{TcpListener, TcpStream},
     path::PathBuf,
-    process::{Child, Command, Stdio},
+    process::{Command, Stdio},
     time::{Duration, Instant},
 };
 
 use base64::Engine as _;
 use serde_json::{Value, json};
-use support::marketdesk;
-
-/// Kills the child process when dropped, so a failed assertion leaves nothing running.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use support::{Running, marketdesk};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -106,13 +96,13 @@ struct Browser {
 impl Browser {
     fn start() -> Browser {
         let port = free_port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver (Debian package chromium-driver) must be installed: scripts/test installs it");
-        let driver = Running(driver);
+        assert!(
+            Command::new("chromedriver").arg("--version").output().is_ok(),
+            "chromedriver (Debian package chromium-driver) must be installed: scripts/test installs it"
+        );
+        let driver = Running::spawn(
+            Command::new("chromedriver").arg(format!("--port={port}")).stdout(Stdio::null()),
+        );
         wait_for(port, "/status");
         let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",
@@ -184,16 +174,15 @@ impl Drop for Browser {
 #[test]
 fn a_reader_sees_the_required_elements_on_phone_and_desktop() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let port = free_port();
-    let demo = marketdesk(&dir.path().join("demo.db"))
-        .args(["demo", "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start demo");
-    let _demo = Running(demo);
+    let mut demo = Running::spawn(
+        marketdesk(&dir.path().join("demo.db"))
+            .args(["demo", "--addr", "127.0.0.1:0"])
+            .stdout(Stdio::null()),
+    );
+    let addr = demo.serving_addr();
+    let port: u16 = addr.rsplit(':').next().and_then(|p| p.parse().ok()).expect("a port");
     wait_for(port, "/");
-    let site = format!("http://127.0.0.1:{port}");
+    let site = format!("http://{addr}");
     let browser = Browser::start();
 
     for (device, width, height) in [("desktop", 1280, 900), ("phone", 390, 844)] {

@@ -294,9 +294,25 @@ pub fn router(site: Site) -> Router {
     routes::router(site)
 }
 
-/// Serves the site on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
-/// Rebuilds the search index (companies, insiders, articles) before listening.
-pub async fn serve(store: Store, addr: SocketAddr, mut options: SiteOptions) -> Result<()> {
+/// Listens on `addr` (port 0 takes any free port), so a caller learns the address (and a
+/// port in use is refused) before it starts anything else.
+pub async fn bind(addr: SocketAddr) -> Result<tokio::net::TcpListener> {
+    tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr: addr.to_string(), source })
+}
+
+/// Serves the site on `listener` until Ctrl-C or SIGTERM, then finishes the requests in
+/// flight. Rebuilds the search index (companies, insiders, articles) first; requests wait
+/// in the listener's queue meanwhile.
+pub async fn serve(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    mut options: SiteOptions,
+) -> Result<()> {
+    let addr = listener
+        .local_addr()
+        .map_err(|source| Error::Bind { addr: "the listener".into(), source })?;
     if options.base_url.is_none() {
         options.base_url = Some(format!("http://{addr}"));
     }
@@ -309,9 +325,6 @@ pub async fn serve(store: Store, addr: SocketAddr, mut options: SiteOptions) -> 
     );
     let site = Site::new(store, options)?;
     site.refresh().await?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|source| Error::Bind { addr: addr.to_string(), source })?;
     tracing::info!("serving {} on http://{}", site.inner.site_name, addr);
     if site.inner.mailer.is_none() {
         tracing::warn!(

@@ -7,9 +7,9 @@ use std::{
     io::{BufRead, BufReader, Write},
     net::{TcpListener, TcpStream},
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::{Child, Command, Output, Stdio},
     sync::{Arc, Mutex},
-    time::Instant,
+    time::{Duration, Instant},
 };
 
 /// The repository root.
@@ -43,6 +43,101 @@ pub fn stdout(o: &Output) -> String {
 
 pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A process started by a test, its stderr gathered as it comes (so a test can wait for a
+/// line, such as the address a site listens on), killed if the test ends first.
+pub struct Running {
+    child: Child,
+    log: Arc<Mutex<String>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Running {
+    /// Starts `cmd` with stderr piped.
+    pub fn spawn(cmd: &mut Command) -> Running {
+        let mut child = cmd.stderr(Stdio::piped()).spawn().expect("the process starts");
+        let log: Arc<Mutex<String>> = Arc::default();
+        let reader = child.stderr.take().map(|stderr| {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                    let mut log = log.lock().expect("lock");
+                    log.push_str(&line);
+                    log.push('\n');
+                }
+            })
+        });
+        Running { child, log, reader }
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// What the process has written to stderr so far.
+    pub fn log(&self) -> String {
+        self.log.lock().expect("lock").clone()
+    }
+
+    /// Waits up to two minutes for a stderr line holding `needle`, and returns it; fails
+    /// with the log if the process ends first or the time runs out.
+    pub fn line_with(&mut self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            if let Some(line) = self.log().lines().find(|l| l.contains(needle)) {
+                return line.to_owned();
+            }
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                self.finish_log();
+                panic!("exited ({status}) before writing {needle:?}:\n{}", self.log());
+            }
+            assert!(Instant::now() < deadline, "no {needle:?} in two minutes:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The address in the `serving ... on ADDR` line a site writes once it listens.
+    pub fn serving_addr(&mut self) -> String {
+        let line = self.line_with(": serving ");
+        line.rsplit(" on ")
+            .next()
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(|addr| addr.trim_start_matches("http://").to_owned())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+    }
+
+    /// Sends SIGTERM and waits up to 20 s for a successful exit; returns the whole log.
+    pub fn terminate(mut self) -> String {
+        let pid = self.child.id().to_string();
+        let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                self.finish_log();
+                let log = self.log();
+                assert!(status.success(), "exited with {status}: {log}");
+                return log;
+            }
+            assert!(Instant::now() < deadline, "still running 20 s after SIGTERM:\n{}", self.log());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Once the process has ended: waits for the reader to take its last lines.
+    fn finish_log(&mut self) {
+        if let Some(reader) = self.reader.take() {
+            let _ = reader.join();
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// One request the server saw.
