@@ -12,19 +12,24 @@ use crate::PARTIAL_FAILURE;
 const KEY_TABLES: [&str; 4] = ["filings", "articles", "subscribers", "comments"];
 
 /// PostgreSQL has its own tools for consistent copies of a live database: say which.
-fn postgres_guidance(command: &str) -> ExitCode {
+fn postgres_guidance(command: &str, location: &str) -> ExitCode {
     eprintln!(
         "marketdesk: `{command}` copies SQLite stores only; for PostgreSQL use its own tools:\n  \
          back up:  pg_dump --format=custom --file PATH \"$MARKETDESK_DB\"\n  \
          restore:  pg_restore --clean --if-exists --dbname \"$MARKETDESK_DB\" PATH"
     );
+    if location.contains("pool_max_conns=") {
+        eprintln!(
+            "  with the URL's pool_max_conns taken out: it is marketdesk's, libpq refuses it"
+        );
+    }
     ExitCode::from(PARTIAL_FAILURE)
 }
 
 /// `marketdesk backup PATH [--json]`.
 pub(crate) async fn backup(location: &str, path: &Path, json: bool) -> anyhow::Result<ExitCode> {
     if is_postgres(location) {
-        return Ok(postgres_guidance("backup"));
+        return Ok(postgres_guidance("backup", location));
     }
     // A backup of a store that is not there would only create an empty one.
     let store = Store::open_if_exists(location).await?.with_context(|| {
@@ -63,7 +68,7 @@ pub(crate) async fn backup(location: &str, path: &Path, json: bool) -> anyhow::R
 /// `marketdesk restore PATH [--force]`.
 pub(crate) async fn restore(location: &str, path: &Path, force: bool) -> anyhow::Result<ExitCode> {
     if is_postgres(location) {
-        return Ok(postgres_guidance("restore"));
+        return Ok(postgres_guidance("restore", location));
     }
     let target = marketdesk_store::sqlite_path(location)?;
     let restored = match Store::restore_from(path, target, force).await {

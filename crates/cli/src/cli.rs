@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "marketdesk", version, about, max_term_width = 100)]
 pub(crate) struct Cli {
-    /// The store: a SQLite file path (or `sqlite:PATH`) [default: ./marketdesk.db; `demo` uses a
-    /// temporary store unless given].
+    /// The store: a SQLite file path (or `sqlite:PATH`), or a `postgres://` URL [default:
+    /// ./marketdesk.db; `demo` uses a temporary store unless given].
     #[arg(long, global = true, env = "MARKETDESK_DB")]
     pub(crate) db: Option<String>,
 

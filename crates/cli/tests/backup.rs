@@ -90,6 +90,11 @@ fn postgres_stores_get_pg_dump_guidance() {
     let err = refused(backup, &["backup", "out.dump"]);
     assert!(err.contains("pg_dump --format=custom"), "{err}");
     assert!(err.contains("pg_restore --clean --if-exists"), "{err}");
+    assert!(!err.contains("pool_max_conns"), "{err}");
+    let mut pooled = marketdesk(&dir.path().join("unused.db"));
+    pooled.env("MARKETDESK_DB", "postgres://db.example/marketdesk?pool_max_conns=20");
+    let err = refused(pooled, &["restore", "out.dump"]);
+    assert!(err.contains("pool_max_conns taken out"), "{err}");
 }
 
 #[test]

@@ -121,6 +121,41 @@ fn url_password_span(location: &str) -> Option<(usize, usize)> {
     Some((authority_start + colon + 1, authority_start + at))
 }
 
+/// The connections a process holds to a store at most, and how many it holds now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolStatus {
+    /// The pool's ceiling.
+    pub max: u32,
+    /// Open and running a query or transaction.
+    pub in_use: u32,
+    /// Open and waiting.
+    pub idle: u32,
+}
+
+/// How many connections a PostgreSQL URL asks for (`pool_max_conns`, from 1 to 1000; 8 when
+/// absent), and the URL without that parameter, which is ours, not libpq's.
+fn pool_size(url: &str) -> std::result::Result<(String, u32), sqlx::Error> {
+    const KEY: &str = "pool_max_conns";
+    let Some((base, query)) = url.split_once('?') else { return Ok((url.to_owned(), 8)) };
+    let mut max = 8;
+    let mut kept = Vec::new();
+    for pair in query.split('&') {
+        match pair.split_once('=') {
+            Some((KEY, value)) => {
+                max = value.parse().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| {
+                    sqlx::Error::Configuration(
+                        format!("{KEY} must be a whole number from 1 to 1000, not {value:?}")
+                            .into(),
+                    )
+                })?;
+            }
+            _ => kept.push(pair),
+        }
+    }
+    let url = if kept.is_empty() { base.to_owned() } else { format!("{base}?{}", kept.join("&")) };
+    Ok((url, max))
+}
+
 /// Connection options without sqlx's statement log: a slow bulk insert would otherwise log its
 /// whole text (tens of thousands of parameters) as a warning. Failures reach the caller as errors.
 fn connect_options(
@@ -200,13 +235,23 @@ impl Store {
         Ok(store)
     }
 
-    /// Opens a PostgreSQL database (which must exist) by URL.
+    /// Opens a PostgreSQL database (which must exist) by URL. `pool_max_conns=N` in the URL's
+    /// query (the name pgx reads) sets how many connections this process may hold, 8 unless
+    /// given: every web node holds its own, and the server's `max_connections` bounds the sum.
     pub async fn open_postgres(url: &str) -> Result<Self> {
         let open_error = |source| Error::Open { location: redact(url), source };
-        let options = connect_options(AnyConnectOptions::from_str(url)).map_err(open_error)?;
+        let (url, max) = pool_size(url).map_err(open_error)?;
+        let options = connect_options(AnyConnectOptions::from_str(&url)).map_err(open_error)?;
         let pool =
-            pool_options().max_connections(8).connect_with(options).await.map_err(open_error)?;
+            pool_options().max_connections(max).connect_with(options).await.map_err(open_error)?;
         Self::migrated(pool, Backend::Postgres).await
+    }
+
+    /// This process's connections to the store.
+    pub fn pool_status(&self) -> PoolStatus {
+        let open = self.pool.size();
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(open).min(open);
+        PoolStatus { max: self.pool.options().get_max_connections(), in_use: open - idle, idle }
     }
 
     /// A private in-memory store, for tests and throwaway runs.
@@ -266,5 +311,42 @@ impl Store {
             native.close().await;
         }
         self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pool_size_comes_out_of_the_url() {
+        let size = |url: &str| pool_size(url).map_err(|e| e.to_string());
+        assert_eq!(size("postgres://h/db"), Ok(("postgres://h/db".to_owned(), 8)));
+        assert_eq!(
+            size("postgres://h/db?pool_max_conns=20"),
+            Ok(("postgres://h/db".to_owned(), 20))
+        );
+        assert_eq!(
+            size("postgres://h/db?sslmode=require&pool_max_conns=2&options=-c%20x%3Dy"),
+            Ok(("postgres://h/db?sslmode=require&options=-c%20x%3Dy".to_owned(), 2))
+        );
+        for bad in ["0", "1001", "many", ""] {
+            let e = size(&format!("postgres://h/db?pool_max_conns={bad}")).expect_err(bad);
+            assert!(e.contains("pool_max_conns must be a whole number from 1 to 1000"), "{e}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_postgres_store_holds_at_most_the_connections_its_url_asks_for() {
+        let url = testing::postgres_location().await;
+        let store = Store::open(&format!("{url}&pool_max_conns=2")).await.expect("open");
+        // Four queries at once on two connections: they take turns.
+        let busy = || sqlx::query("SELECT pg_sleep(0.2)").execute(&store.pool);
+        let (a, b, c, d) = tokio::join!(busy(), busy(), busy(), busy());
+        assert!(a.is_ok() && b.is_ok() && c.is_ok() && d.is_ok());
+        let status = store.pool_status();
+        assert_eq!(status.max, 2);
+        assert!(status.in_use + status.idle == 2, "{status:?}");
+        assert_eq!(Store::open_in_memory().await.expect("memory").pool_status().max, 1);
     }
 }

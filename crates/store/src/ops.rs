@@ -30,6 +30,8 @@ pub struct OpsCounts {
     pub reply_mails: Vec<(String, i64)>,
     /// Subscribers by status.
     pub subscribers: Vec<(String, i64)>,
+    /// This process's connections to the store.
+    pub connections: crate::PoolStatus,
 }
 
 fn parse(s: Option<String>) -> Option<Timestamp> {
@@ -73,6 +75,7 @@ impl Store {
             .await?,
             subscribers: by_status("SELECT status, COUNT(*) FROM subscribers GROUP BY status ORDER BY status")
                 .await?,
+            connections: self.pool_status(),
         })
     }
 }

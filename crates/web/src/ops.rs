@@ -125,6 +125,20 @@ impl Metrics {
                 age,
             );
         }
+        let pool = counts.connections;
+        gauge(
+            "marketdesk_store_connections_max",
+            "Connections this process may hold to the store (pool_max_conns).",
+            f64::from(pool.max),
+        );
+        let _ = writeln!(
+            out,
+            "# HELP marketdesk_store_connections This process's open connections to the store, by state.\n\
+             # TYPE marketdesk_store_connections gauge\n\
+             marketdesk_store_connections{{state=\"in_use\"}} {}\n\
+             marketdesk_store_connections{{state=\"idle\"}} {}",
+            pool.in_use, pool.idle
+        );
         let labelled = |out: &mut String, name: &str, help: &str, rows: &[(String, i64)]| {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
             for (status, n) in rows {
@@ -284,6 +298,7 @@ mod tests {
             filings: 41,
             last_ingest: Some("2026-12-07T12:00:00Z".parse().expect("ts")),
             newsletter_mails: vec![("sent".to_owned(), 3), ("failed".to_owned(), 1)],
+            connections: marketdesk_store::PoolStatus { max: 8, in_use: 1, idle: 2 },
             ..OpsCounts::default()
         };
         let text = m.render(&counts, "2026-12-07T12:01:00Z".parse().expect("ts"));
@@ -299,6 +314,9 @@ mod tests {
             "marketdesk_http_request_duration_seconds_count{route=\"/articles/{slug}\"} 3",
             "# TYPE marketdesk_edgar_requests_total counter",
             "marketdesk_edgar_requests_total 7",
+            "marketdesk_store_connections_max 8",
+            "marketdesk_store_connections{state=\"in_use\"} 1",
+            "marketdesk_store_connections{state=\"idle\"} 2",
         ] {
             assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
         }
