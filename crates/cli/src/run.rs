@@ -491,8 +491,9 @@ mod tests {
     #[tokio::test]
     async fn a_pass_longer_than_its_lease_keeps_it_by_renewing() {
         let store = Store::open_in_memory().await.expect("store");
-        // Leases count whole seconds.
-        let ttl = Duration::from_secs(2);
+        // Leases count whole seconds, so a renewal can add as little as ttl - 1 s: 4 s leaves
+        // over a second and a half for a stall under load.
+        let ttl = Duration::from_secs(4);
         let (started_tx, started) = tokio::sync::oneshot::channel();
         let long = under_lease(&store, "job", "a", ttl, async {
             let _ = started_tx.send(());

@@ -7,7 +7,7 @@ mod support;
 
 use std::{
     io::{BufRead, BufReader, Read, Write},
-    net::{TcpListener, TcpStream},
+    net::TcpStream,
     path::PathBuf,
     process::{Command, Stdio},
     time::{Duration, Instant},
@@ -16,13 +16,6 @@ use std::{
 use base64::Engine as _;
 use serde_json::{Value, json};
 use support::{Running, marketdesk};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
 
 /// One HTTP/1.1 request on loopback: (status, body).
 fn http(method: &str, port: u16, path: &str, body: Option<&Value>) -> (u16, String) {
@@ -95,14 +88,17 @@ struct Browser {
 
 impl Browser {
     fn start() -> Browser {
-        let port = free_port();
-        assert!(
-            Command::new("chromedriver").arg("--version").output().is_ok(),
-            "chromedriver (Debian package chromium-driver) must be installed: scripts/test installs it"
+        // Port 0: chromedriver takes a free one and says which, on stdout (sent to stderr here).
+        let mut driver = Running::spawn(
+            Command::new("sh").args(["-c", "exec chromedriver --port=0 >&2"]).stdout(Stdio::null()),
         );
-        let driver = Running::spawn(
-            Command::new("chromedriver").arg(format!("--port={port}")).stdout(Stdio::null()),
-        );
+        let line = driver.line_with("started successfully on port");
+        let port: u16 = line
+            .rsplit("port ")
+            .next()
+            .map(|p| p.trim_end_matches(|c: char| !c.is_ascii_digit()))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {line:?}"));
         wait_for(port, "/status");
         let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
             "binary": "/usr/bin/chromium",

@@ -149,10 +149,13 @@ fn walks_daily_indexes_politely_and_resumes_idempotently() {
     let air = seen.iter().filter(|r| r.path.ends_with("0001127602-25-001055.txt")).count();
     assert_eq!(air, 1, "a filing listed under issuer and owner is fetched once");
     assert_eq!(seen.len(), 12, "{seen:#?}");
-    // At most 10 requests in any one second.
+    // At most 10 requests in any one second: 11 are sent at least 1 s apart. Seen here they
+    // may be closer (the first delayed on its way more than the last), so the bound is loose;
+    // without the limiter they come within milliseconds. The exact spacing is tested on the
+    // limiter itself (edgar's fetch.rs, in paused time).
     for w in seen.windows(11) {
         let span = w[10].at.duration_since(w[0].at);
-        assert!(span >= Duration::from_millis(900), "11 requests within {span:?}");
+        assert!(span >= Duration::from_millis(600), "11 requests within {span:?}");
     }
 
     assert!(errors.contains("0000000002-25-000001") && errors.contains("404"), "{errors}");
@@ -245,7 +248,8 @@ fn sustained_403_stops_cleanly_with_an_explanation() {
     let err = stderr(&out);
     assert!(err.contains("403") && err.contains("10 minutes"), "{err}");
     assert_eq!(server.requests().len(), 3, "gives up after three refusals of one request");
-    assert!(start.elapsed() < Duration::from_secs(20));
+    // Backing off 10 ms, not EDGAR's 10 minutes.
+    assert!(start.elapsed() < Duration::from_secs(120));
 }
 
 #[test]

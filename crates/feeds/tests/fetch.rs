@@ -216,8 +216,11 @@ async fn statuses_and_redirects() {
         client.fetch("file:///etc/passwd", &Validators::default()).await,
         Err(FetchError::InvalidUrl { .. })
     ));
-    // Nothing listens on a port just released.
-    let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    // A port bound but not listening: connections to it are refused, and while the socket
+    // lives no other can take the port.
+    let reserved = tokio::net::TcpSocket::new_v4().expect("socket");
+    reserved.bind(([127, 0, 0, 1], 0).into()).expect("bind");
+    let port = reserved.local_addr().expect("addr").port();
     assert!(matches!(
         client.fetch(&format!("http://127.0.0.1:{port}/"), &Validators::default()).await,
         Err(FetchError::Transport { .. })

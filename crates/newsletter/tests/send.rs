@@ -1,7 +1,7 @@
 //! Sending when the SMTP server is gone: the run stops after a few failures in a row instead of
 //! trying every subscriber, and everyone not reached stays pending for the next run.
 
-use std::{net::TcpListener, time::Duration};
+use std::time::Duration;
 
 use marketdesk_mailer::{Mailer, Retry, SmtpConfig};
 use marketdesk_newsletter::{Newsletter, Options};
@@ -9,8 +9,11 @@ use marketdesk_store::Cadence;
 
 #[tokio::test]
 async fn a_dead_server_stops_the_run_and_leaves_the_rest_pending() {
-    // A port nobody listens on: bound, then released.
-    let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("port").port();
+    // A port bound but not listening: connections to it are refused, and while the socket
+    // lives no other can take the port.
+    let reserved = tokio::net::TcpSocket::new_v4().expect("socket");
+    reserved.bind(([127, 0, 0, 1], 0).into()).expect("bind");
+    let port = reserved.local_addr().expect("addr").port();
     let config = SmtpConfig::from_url(&format!("smtp://127.0.0.1:{port}")).expect("url");
     let mailer = Mailer::new(&config)
         .expect("mailer")

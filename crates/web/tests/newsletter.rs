@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::{
     body::Body,
@@ -474,30 +474,44 @@ async fn bounces_suppress_addresses_past_the_threshold_and_no_issue_goes_to_them
     assert_eq!(confirm_all(&site).await, 0);
 }
 
-/// A site (40 mails a second) with `n` daily subscribers (`{prefix}NN@example.com`), whose
-/// daily send an hour later was stopped after `run_for`, as a shutdown drops it (mails in flight
-/// still finish); returns how many were sent, between none and all.
-async fn send_cut_short(
-    prefix: &str,
-    n: usize,
-    run_for: Duration,
-) -> (SmtpSink, HandClock, TestSite, usize) {
+/// A site (20 mails a second) with `n` daily subscribers (`{prefix}NN@example.com`), whose
+/// daily send an hour later was stopped once its first mail was through, as a shutdown drops
+/// it; returns how many were sent, once the mails in flight have finished and been recorded.
+async fn send_cut_short(prefix: &str, n: usize) -> (SmtpSink, HandClock, TestSite, usize) {
     let sink = SmtpSink::start();
     let clock = HandClock::new();
     let mut opts = site_options(&clock, Some(sink.config()));
-    opts.newsletter.options.rate = Some(40.0);
+    opts.newsletter.options.rate = Some(20.0);
     let test_site = site_with(opts).await;
+    let store = test_site.store.clone();
     let list: Vec<(String, Cadence)> =
         (0..n).map(|i| (format!("{prefix}{i:02}@example.com"), Cadence::Daily)).collect();
-    test_site.store.import_subscribers(&list, clock.now()).await.expect("import");
+    store.import_subscribers(&list, clock.now()).await.expect("import");
     clock.advance(3600);
     let newsletter = test_site.site.newsletter().clone();
     let at = clock.now();
     let run = tokio::spawn(async move { newsletter.send(Cadence::Daily, at, false).await });
-    tokio::time::sleep(run_for).await;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sink.messages().is_empty() {
+        assert!(Instant::now() < deadline, "no mail within a minute");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     run.abort();
     assert!(run.await.is_err(), "stopped before it finished");
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Mails in flight still finish: wait until the mailbox and the send log agree, for a second.
+    let issue = store.latest_issue(Cadence::Daily).await.expect("store").expect("an issue");
+    let (mut seen, mut since) = (None, Instant::now());
+    loop {
+        let sent = store.send_counts(issue.id).await.expect("counts").sent;
+        let now = (sink.messages().len(), usize::try_from(sent).expect("count"));
+        if seen != Some(now) || now.0 != now.1 {
+            (seen, since) = (Some(now), Instant::now());
+        } else if since.elapsed() >= Duration::from_secs(1) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "mailbox and log still differ: {now:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let sent = sink.messages().len();
     assert!(sent > 0 && sent < n, "{sent} sent before the stop");
     (sink, clock, test_site, sent)
@@ -505,8 +519,7 @@ async fn send_cut_short(
 
 #[tokio::test]
 async fn an_interrupted_send_resumes_without_repeating_or_skipping_anyone() {
-    let (sink, clock, TestSite { site, _dir, .. }, first) =
-        send_cut_short("reader", 40, Duration::from_millis(400)).await;
+    let (sink, clock, TestSite { site, _dir, .. }, first) = send_cut_short("reader", 40).await;
 
     let report = site.newsletter().send(Cadence::Daily, clock.now(), false).await.expect("resume");
     assert_eq!(report.sent as usize, 40 - first, "{report:?}");
@@ -577,8 +590,7 @@ async fn behind_a_trusted_balancer_each_client_counts_for_itself() {
 
 #[tokio::test]
 async fn a_send_cut_short_before_the_day_turns_is_finished_the_next_day() {
-    let (sink, clock, TestSite { site, _dir, .. }, first_day) =
-        send_cut_short("late", 20, Duration::from_millis(250)).await;
+    let (sink, clock, TestSite { site, _dir, .. }, first_day) = send_cut_short("late", 20).await;
 
     // The next day: yesterday's rest first, then today's issue to everyone.
     clock.advance(24 * 3600);

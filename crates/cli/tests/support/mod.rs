@@ -107,12 +107,13 @@ impl Running {
             .unwrap_or_else(|| panic!("no address in {line:?}"))
     }
 
-    /// Sends SIGTERM and waits up to 20 s for a successful exit; returns the whole log.
+    /// Sends SIGTERM and waits up to a minute for a successful exit (`run` gives its jobs
+    /// 30 s and its site 15); returns the whole log.
     pub fn terminate(mut self) -> String {
         let pid = self.child.id().to_string();
         let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
         assert!(killed.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Some(status) = self.child.try_wait().expect("wait") {
                 self.finish_log();
@@ -120,7 +121,11 @@ impl Running {
                 assert!(status.success(), "exited with {status}: {log}");
                 return log;
             }
-            assert!(Instant::now() < deadline, "still running 20 s after SIGTERM:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "still running a minute after SIGTERM:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }

@@ -4,15 +4,14 @@
 //! `SmtpConfig`.
 
 use std::{
-    net::{SocketAddr, TcpListener, TcpStream},
+    io::{BufRead, BufReader},
     path::{Path, PathBuf},
     process::{Child, Command, Stdio},
-    time::Duration,
 };
 
 use marketdesk_web::SmtpConfig;
 
-/// aiosmtpd on a free loopback port, delivering into a Maildir; killed on drop.
+/// aiosmtpd on a loopback port of its own, delivering into a Maildir; killed on drop.
 pub struct SmtpSink {
     child: Child,
     port: u16,
@@ -20,45 +19,44 @@ pub struct SmtpSink {
     _dir: tempfile::TempDir,
 }
 
+/// aiosmtpd's SMTP protocol on a socket the OS picks (port 0), its port printed once it
+/// listens: no window in which another socket can take a port chosen beforehand.
+const SERVER: &str = "
+import asyncio, sys
+from aiosmtpd.smtp import SMTP
+from aiosmtpd.handlers import Mailbox
+async def main():
+    handler = Mailbox(sys.argv[1])
+    server = await asyncio.get_running_loop().create_server(lambda: SMTP(handler), '127.0.0.1', 0)
+    print(server.sockets[0].getsockname()[1], flush=True)
+    await server.serve_forever()
+asyncio.run(main())
+";
+
 impl SmtpSink {
     pub fn start() -> SmtpSink {
         let dir = tempfile::tempdir().expect("tempdir");
         let maildir = dir.path().join("Maildir");
-        // A free port: bound by the OS, released, then taken by the server.
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let child = Command::new("/usr/bin/python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+        let mut child = Command::new("/usr/bin/python3")
+            .args(["-c", SERVER])
             .arg(&maildir)
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect(
                 "starting aiosmtpd (Debian package python3-aiosmtpd; scripts/test installs it)",
             );
-        let mut sink = SmtpSink { child, port, maildir, _dir: dir };
-        sink.wait_until_listening();
-        sink
-    }
-
-    /// Polls the port until the server answers (it takes a moment to import Python modules).
-    fn wait_until_listening(&mut self) {
-        let addr = SocketAddr::from(([127, 0, 0, 1], self.port));
-        for _ in 0..600 {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("aiosmtpd exited early: {status}");
-            }
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            // The first line once it listens (Python takes a moment to import its modules).
+            let _ = BufReader::new(out).read_line(&mut line);
         }
-        panic!("aiosmtpd did not listen on {addr}");
+        let Ok(port) = line.trim().parse() else {
+            let status = child.try_wait();
+            panic!("aiosmtpd did not start ({status:?}); python3-aiosmtpd must be installed");
+        };
+        SmtpSink { child, port, maildir, _dir: dir }
     }
 
     pub fn config(&self) -> SmtpConfig {
