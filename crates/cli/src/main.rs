@@ -304,8 +304,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             articles::verify_file(&file, Some(&linker), json)
         }
         Command::Serve { addr } => {
+            let listener = marketdesk_web::bind(addr).await?;
             let store = open_store(&db_location(cli.db.as_deref())).await?;
-            serve(store, addr, &config).await?;
+            serve(store, listener, &config).await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Newsletter(cmd) => {
@@ -526,10 +527,13 @@ async fn set_admin_password(store: &Store) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Serves the site until Ctrl-C or SIGTERM.
-async fn serve(store: Store, addr: std::net::SocketAddr, config: &Config) -> anyhow::Result<()> {
+/// Serves the site on a bound listener until Ctrl-C or SIGTERM.
+async fn serve(
+    store: Store,
+    listener: tokio::net::TcpListener,
+    config: &Config,
+) -> anyhow::Result<()> {
     let options = newsletter::site_options(&store, config).await?;
-    let listener = marketdesk_web::bind(addr).await?;
     let addr = listener.local_addr().context("the listening address")?;
     let base = options.base_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     eprintln!("marketdesk: serving {base}/ on {addr} (Ctrl-C stops)");
@@ -547,6 +551,13 @@ async fn demo(db: Option<&str>, args: cli::DemoArgs, config: &Config) -> anyhow:
         "sample data not found at {}: run the demo from a checkout of the repository, or pass --data",
         data.display()
     );
+    // Bound first: a port in use fails before the pipeline runs, and port 0 becomes the port
+    // the newsletter's links name.
+    let listener = if args.no_serve { None } else { Some(marketdesk_web::bind(args.addr).await?) };
+    let addr = match &listener {
+        Some(listener) => listener.local_addr().context("the listening address")?,
+        None => args.addr,
+    };
     let temp;
     let location = match db {
         Some(db) => db.to_owned(),
@@ -591,15 +602,14 @@ async fn demo(db: Option<&str>, args: cli::DemoArgs, config: &Config) -> anyhow:
     let written = write(&store, None, None, config.writer.min_score).await?;
     say!("\narticles by the writing agents: {written}");
     articles::list(&store, false).await?;
-    let base =
-        config.web.site_options()?.base_url.unwrap_or_else(|| format!("http://{}", args.addr));
+    let base = config.web.site_options()?.base_url.unwrap_or_else(|| format!("http://{addr}"));
     newsletter::publish_current(&store, config, &base).await?;
-    if args.no_serve {
+    let Some(listener) = listener else {
         store.close().await;
         return Ok(ExitCode::SUCCESS);
-    }
-    say!("\nthe site: http://{}/", args.addr);
-    serve(store, args.addr, config).await?;
+    };
+    say!("\nthe site: http://{addr}/");
+    serve(store, listener, config).await?;
     Ok(ExitCode::SUCCESS)
 }
 
