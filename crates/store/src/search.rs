@@ -129,34 +129,6 @@ fn article_sectors(body: &Value) -> Vec<String> {
 }
 
 impl Store {
-    /// Puts one article in the search index (replacing what it held for `slug`): `title` is the
-    /// headline, `text` everything else a reader may search for, `tickers` its tickers.
-    pub async fn index_article(
-        &self,
-        slug: &str,
-        title: &str,
-        text: &str,
-        tickers: &[String],
-    ) -> Result<()> {
-        let mut tx = self.begin_serialized(SEARCH_LOCK).await?;
-        sqlx::query("DELETE FROM search_index WHERE kind = 'article' AND key = $1")
-            .bind(slug)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO search_index (kind, key, title, body, tickers) \
-             VALUES ('article', $1, $2, $3, $4)",
-        )
-        .bind(slug)
-        .bind(title)
-        .bind(text)
-        .bind(tickers.join(" "))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Indexes a saved article: its headline, dek, body and fact-sheet names, its tickers, and
     /// the sectors of a news event (for the sector pages). Call it after
     /// [`Store::save_article`]; [`Store::sync_search`] catches up on any article saved without
