@@ -60,37 +60,6 @@ impl Job {
 /// `run` within this time.
 const LEASE_TTL: Duration = Duration::from_secs(60);
 
-/// Runs `work` if `holder` gets lease `name`, renewing the lease while `work` runs and giving it
-/// up after; `None` when another holder has it. Should a renewal fail (the store away for
-/// longer than the lease), the pass goes on: every job's writes are idempotent.
-async fn under_lease<T>(
-    store: &Store,
-    name: &str,
-    holder: &str,
-    ttl: Duration,
-    work: impl Future<Output = T>,
-) -> anyhow::Result<Option<T>> {
-    if !store.try_lease(name, holder, ttl, Timestamp::now()).await? {
-        return Ok(None);
-    }
-    let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + ttl / 3, ttl / 3);
-    let mut work = std::pin::pin!(work);
-    let out = loop {
-        tokio::select! {
-            out = &mut work => break out,
-            _ = renew.tick() => {
-                match store.try_lease(name, holder, ttl, Timestamp::now()).await {
-                    Ok(true) => {}
-                    Ok(false) => tracing::warn!(lease = name, "lease lost to another process"),
-                    Err(e) => tracing::warn!(lease = name, error = %e, "cannot renew the lease"),
-                }
-            }
-        }
-    };
-    store.release_lease(name, holder).await?;
-    Ok(Some(out))
-}
-
 /// A process's name for its leases: host, process id and start time.
 fn holder() -> String {
     let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
@@ -182,7 +151,7 @@ impl Runner {
             }
         };
         let Some(result) =
-            under_lease(&self.store, job.name(), &self.holder, LEASE_TTL, work).await?
+            self.store.under_lease(job.name(), &self.holder, LEASE_TTL, work).await?
         else {
             return Ok(false);
         };
@@ -486,36 +455,6 @@ mod tests {
         assert!(b.ready(t0));
         b.failed(t0);
         assert_eq!(b.wait, Backoff::FIRST);
-    }
-
-    #[tokio::test]
-    async fn a_pass_longer_than_its_lease_keeps_it_by_renewing() {
-        let store = Store::open_in_memory().await.expect("store");
-        // Leases count whole seconds, so a renewal can add as little as ttl - 1 s: 4 s leaves
-        // over a second and a half for a stall under load.
-        let ttl = Duration::from_secs(4);
-        let (started_tx, started) = tokio::sync::oneshot::channel();
-        let long = under_lease(&store, "job", "a", ttl, async {
-            let _ = started_tx.send(());
-            tokio::time::sleep(ttl * 2).await;
-            "done"
-        });
-        let rival = async {
-            started.await.expect("started");
-            let mut taken = Vec::new();
-            // Up to and past the end of the lease as first taken.
-            for _ in 0..3 {
-                tokio::time::sleep(ttl / 2).await;
-                taken.push(store.try_lease("job", "b", ttl, Timestamp::now()).await.expect("try"));
-            }
-            taken
-        };
-        let (out, taken) = tokio::join!(long, rival);
-        assert_eq!(out.expect("lease"), Some("done"));
-        assert_eq!(taken, [false; 3], "the rival never got the lease while the pass ran");
-        // Given up at the end: the rival gets it at once.
-        assert!(store.try_lease("job", "b", ttl, Timestamp::now()).await.expect("try"));
-        assert_eq!(under_lease(&store, "job", "a", ttl, async {}).await.expect("lease"), None);
     }
 
     #[test]

@@ -36,6 +36,40 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
+    /// Runs `work` if `holder` gets lease `name`, renewing the lease every third of `ttl` while
+    /// `work` runs and giving it up after; `None` when another holder has it. So a pass of any
+    /// length keeps its lease, and one whose process dies frees it within `ttl`. Leases are on
+    /// the wall clock, which every process sharing the store reads alike. Should a renewal fail
+    /// (the store away for longer than the lease), the pass goes on, said in a warning: the
+    /// callers' writes are idempotent.
+    pub async fn under_lease<T>(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: Duration,
+        work: impl Future<Output = T>,
+    ) -> Result<Option<T>> {
+        if !self.try_lease(name, holder, ttl, Timestamp::now()).await? {
+            return Ok(None);
+        }
+        let mut renew = tokio::time::interval_at(tokio::time::Instant::now() + ttl / 3, ttl / 3);
+        let mut work = std::pin::pin!(work);
+        let out = loop {
+            tokio::select! {
+                out = &mut work => break out,
+                _ = renew.tick() => {
+                    match self.try_lease(name, holder, ttl, Timestamp::now()).await {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(lease = name, "lease lost to another process"),
+                        Err(e) => tracing::warn!(lease = name, error = %e, "cannot renew the lease"),
+                    }
+                }
+            }
+        };
+        self.release_lease(name, holder).await?;
+        Ok(Some(out))
+    }
+
     /// Gives lease `name` up, if `holder` has it (so another process need not wait it out).
     pub async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
         sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
@@ -102,5 +136,35 @@ mod tests {
             winners += usize::from(t.await.expect("task"));
         }
         assert_eq!(winners, 1);
+    }
+
+    #[tokio::test]
+    async fn a_pass_longer_than_its_lease_keeps_it_by_renewing() {
+        let store = Store::open_in_memory().await.expect("store");
+        // Leases count whole seconds, so a renewal can add as little as ttl - 1 s: 4 s leaves
+        // over a second and a half for a stall under load.
+        let ttl = Duration::from_secs(4);
+        let (started_tx, started) = tokio::sync::oneshot::channel();
+        let long = store.under_lease("job", "a", ttl, async {
+            let _ = started_tx.send(());
+            tokio::time::sleep(ttl * 2).await;
+            "done"
+        });
+        let rival = async {
+            started.await.expect("started");
+            let mut taken = Vec::new();
+            // Up to and past the end of the lease as first taken.
+            for _ in 0..3 {
+                tokio::time::sleep(ttl / 2).await;
+                taken.push(store.try_lease("job", "b", ttl, Timestamp::now()).await.expect("try"));
+            }
+            taken
+        };
+        let (out, taken) = tokio::join!(long, rival);
+        assert_eq!(out.expect("lease"), Some("done"));
+        assert_eq!(taken, [false; 3], "the rival never got the lease while the pass ran");
+        // Given up at the end: the rival gets it at once.
+        assert!(store.try_lease("job", "b", ttl, Timestamp::now()).await.expect("try"));
+        assert_eq!(store.under_lease("job", "a", ttl, async {}).await.expect("lease"), None);
     }
 }

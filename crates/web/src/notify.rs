@@ -169,25 +169,24 @@ pub(crate) async fn send_pending(s: &Inner) -> Result<NotificationRun> {
         }
         return Ok(run);
     };
-    let (lease, holder) = ("reply-notifications", s.newsletter.instance());
-    if !s.store.try_lease(lease, holder, Duration::from_secs(300), s.now()).await? {
-        return Ok(run);
-    }
-    let mut sent = Ok(());
-    for n in s.store.pending_notifications(500).await? {
-        match send_one(s, mailer, &n).await {
-            Ok(NotificationStatus::Sent) => run.sent += 1,
-            Ok(NotificationStatus::Failed) => run.failed += 1,
-            Ok(NotificationStatus::Skipped) => run.skipped += 1,
-            Ok(NotificationStatus::Pending) => run.pending += 1,
-            Err(e) => {
-                sent = Err(e);
-                break;
+    let pass = async {
+        for n in s.store.pending_notifications(500).await? {
+            match send_one(s, mailer, &n).await? {
+                NotificationStatus::Sent => run.sent += 1,
+                NotificationStatus::Failed => run.failed += 1,
+                NotificationStatus::Skipped => run.skipped += 1,
+                NotificationStatus::Pending => run.pending += 1,
             }
         }
+        Ok(run)
+    };
+    let lease = Duration::from_secs(300);
+    let holder = s.newsletter.instance();
+    match s.store.under_lease("reply-notifications", holder, lease, pass).await? {
+        Some(sent) => sent,
+        // Another node is sending them.
+        None => Ok(NotificationRun::default()),
     }
-    s.store.release_lease(lease, holder).await?;
-    sent.map(|()| run)
 }
 
 async fn send_one(
