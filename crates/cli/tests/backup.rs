@@ -26,8 +26,9 @@ fn succeed(mut command: std::process::Command, args: &[&str]) -> String {
     stdout(&out)
 }
 
-fn articles(db: &Path) -> Vec<Value> {
-    run(db, &["articles", "--json"])
+/// Every article of `command`'s store, as `articles --json` lists them.
+fn articles(command: std::process::Command) -> Vec<Value> {
+    succeed(command, &["articles", "--json"])
         .lines()
         .map(|l| serde_json::from_str(l).expect("json line"))
         .collect()
@@ -38,7 +39,7 @@ fn backup_then_restore_gives_the_same_articles() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("md.db");
     run(&db, &["demo", "--no-serve"]);
-    let original = articles(&db);
+    let original = articles(marketdesk(&db));
     assert!(!original.is_empty(), "the demo writes articles");
 
     let backup = dir.path().join("md-backup.db");
@@ -67,7 +68,7 @@ fn backup_then_restore_gives_the_same_articles() {
         .any(|e| e.file_name().to_string_lossy().starts_with("other.db.before-restore-"));
     assert!(kept, "the replaced store is kept");
 
-    assert_eq!(articles(&other), original);
+    assert_eq!(articles(marketdesk(&other)), original);
 }
 
 #[test]
@@ -102,7 +103,7 @@ fn migrate_copies_the_demo_store_to_postgres_verified_by_counts() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("md.db");
     run(&db, &["demo", "--no-serve"]);
-    let original = articles(&db);
+    let original = articles(marketdesk(&db));
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     let postgres = runtime.block_on(marketdesk_store::testing::postgres_location());
     let from = format!("sqlite:{}", db.display());
@@ -120,12 +121,7 @@ fn migrate_copies_the_demo_store_to_postgres_verified_by_counts() {
     assert!(tables["search_index"]["target"].as_i64().is_some_and(|n| n > 0), "{report}");
 
     // The copy serves the same articles, searched through PostgreSQL.
-    let copied: Vec<Value> =
-        succeed(support::marketdesk_at(dir.path(), &postgres), &["articles", "--json"])
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("json line"))
-            .collect();
-    assert_eq!(copied, original);
+    assert_eq!(articles(support::marketdesk_at(dir.path(), &postgres)), original);
 
     // Again into the same database: refused, nothing changed.
     let err = refused(marketdesk(&db), &["migrate", "--from", &from, "--to", &postgres]);

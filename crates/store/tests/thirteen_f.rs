@@ -1,19 +1,12 @@
 //! 13F reports read back whole and ingest idempotently.
 
-use std::path::PathBuf;
+mod support;
 
 use marketdesk_edgar::parse_thirteen_f;
 use marketdesk_store::{SourcedReport, Store};
 
 async fn every_13f_fixture_reads_back_exactly_as_parsed(store: Store) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/edgar/13f");
-    let mut reports = Vec::new();
-    for entry in std::fs::read_dir(&dir).expect("fixtures") {
-        let path = entry.expect("entry").path();
-        let name = path.display().to_string();
-        let bytes = std::fs::read(&path).expect("read");
-        reports.push((name.clone(), parse_thirteen_f(&name, &bytes).expect("parses")));
-    }
+    let reports = support::parsed("13f", parse_thirteen_f);
     let now = "2026-11-25T12:00:00Z".parse().expect("ts");
     let batch: Vec<SourcedReport<'_>> =
         reports.iter().map(|(s, r)| SourcedReport { source: s, report: r }).collect();
