@@ -19,7 +19,10 @@ use axum::{
 };
 use jiff::Timestamp;
 use marketdesk_web::{Clock, CommentOptions, Rate, Site, SiteOptions, hash_password, router};
-use support::{Got, TestSite, form, get, input, now, options, post_req, send, site_with};
+use support::{
+    Got, TestSite, cookie_of, form, get, input, log_in_as_admin, now, options, post_req, send,
+    site_with,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const TSLA_2020: &str =
@@ -233,10 +236,6 @@ async fn links_words_and_premoderation_hold_comments_for_the_queue() {
     assert_eq!(comment(&site, "A", "hello", [10, 0, 0, 1]).await.status, 303);
     assert!(store.comments(TSLA_2020).await.expect("comments").is_empty());
     assert_eq!(store.comment_queue(100).await.expect("queue").len(), 1);
-}
-
-fn cookie_of(res: &Got) -> String {
-    res.header("set-cookie").split(';').next().expect("cookie").to_owned()
 }
 
 #[tokio::test]
@@ -644,15 +643,7 @@ async fn sessions_and_rate_limits_are_shared_by_every_node() {
     let TestSite { site: a, store, _dir } = site_with(node_options()).await;
     let b = Site::new(store.clone(), node_options()).expect("second node");
     b.refresh().await.expect("refresh");
-    store
-        .set_admin_password_hash(&hash_password("correct horse").expect("hash"))
-        .await
-        .expect("set");
-    let csrf = input(&get(&a, "/admin").await.body, "csrf");
-    let f = form(&[("password", "correct horse"), ("csrf", &csrf)]);
-    let login = send(&a, post_req("/admin/login", f, [10, 9, 9, 9])).await;
-    assert_eq!(login.status, 303);
-    let cookie = cookie_of(&login);
+    let (cookie, csrf) = log_in_as_admin(&a, &store).await;
     let admin =
         || Request::get("/admin").header(header::COOKIE, cookie.as_str()).body(Body::empty());
     let on_b = send(&b, admin().expect("req")).await;

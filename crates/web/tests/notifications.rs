@@ -8,12 +8,10 @@ use std::time::Duration;
 
 use axum::http::{StatusCode, header};
 use marketdesk_store::NotificationStatus;
-use marketdesk_web::{
-    CommentOptions, MailOptions, Rate, Site, SiteOptions, SmtpConfig, hash_password,
-};
+use marketdesk_web::{CommentOptions, MailOptions, Rate, Site, SiteOptions, SmtpConfig};
 use support::{
-    Got, HandClock, TestSite, form, get, input, now, options, post_req, send, site_with,
-    smtp::SmtpSink,
+    Got, HandClock, TestSite, form, get, input, log_in_as_admin, now, options, post_req, send,
+    site_with, smtp::SmtpSink,
 };
 
 const TSLA_2020: &str =
@@ -121,15 +119,7 @@ async fn a_held_reply_mails_nothing_until_approved() {
     let mut opts = site_options(&clock, Some(smtp.config()));
     opts.comments.premoderate = true;
     let TestSite { site, store, _dir } = site_with(opts).await;
-    store
-        .set_admin_password_hash(&hash_password("correct horse").expect("hash"))
-        .await
-        .expect("set");
-    let csrf = input(&get(&site, "/admin").await.body, "csrf");
-    let login = form(&[("password", "correct horse"), ("csrf", &csrf)]);
-    let res = send(&site, post_req("/admin/login", login, [10, 9, 9, 9])).await;
-    assert_eq!(res.status, 303);
-    let cookie = res.header("set-cookie").split(';').next().expect("cookie").to_owned();
+    let (cookie, csrf) = log_in_as_admin(&site, &store).await;
     let moderate = |id: i64, action: &str| {
         let mut req = post_req(
             &format!("/admin/comments/{id}/{action}"),

@@ -324,6 +324,23 @@ pub fn post_req(path: &str, body: impl Into<Body>, ip: [u8; 4]) -> Request<Body>
     req
 }
 
+/// The session cookie (`name=value`) a response sets.
+pub fn cookie_of(res: &Got) -> String {
+    res.header("set-cookie").split(';').next().expect("cookie").to_owned()
+}
+
+/// The admin password set to "correct horse" and a moderator logged in from 10.9.9.9: the
+/// session cookie and the admin page's CSRF token.
+pub async fn log_in_as_admin(site: &Site, store: &Store) -> (String, String) {
+    let hash = marketdesk_web::hash_password("correct horse").expect("hash");
+    store.set_admin_password_hash(&hash).await.expect("set");
+    let csrf = input(&get(site, "/admin").await.body, "csrf");
+    let login = form(&[("password", "correct horse"), ("csrf", &csrf)]);
+    let res = send(site, post_req("/admin/login", login, [10, 9, 9, 9])).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    (cookie_of(&res), csrf)
+}
+
 /// A clock the test moves on by hand.
 #[derive(Clone)]
 pub struct HandClock(Arc<AtomicI64>);
